@@ -1,0 +1,284 @@
+// REST handlers for resource requests: one function per verb, all of them on top of the
+// generic store. Subresources (status, scale) are handled here too.
+import type { Exchange } from "../server/exchange.js";
+import type { RequestInfo } from "../server/requestinfo.js";
+import { errors, ApiError, successStatus } from "../server/status.js";
+import { negotiate, bodyTypeOf, type Negotiated } from "../server/negotiate.js";
+import { decodeBody, isPlainObject } from "../server/codec.js";
+import { parseBoolStrict, parseIntParam } from "../server/params.js";
+import type { ResourceEntry } from "../registry/registry.js";
+import type { Obj, ResourceDef } from "../registry/resource.js";
+import { groupVersion } from "../registry/resource.js";
+import { buildFilter } from "../registry/filter.js";
+import { toTable, partialObjectMetadata, type IncludeObject } from "../registry/table.js";
+import type { DeleteOptions } from "../registry/store.js";
+import { writeObject, writeError } from "./respond.js";
+import { applyPatch } from "./patch.js";
+import { serveWatch } from "./watch.js";
+import type { Admission } from "../admission/index.js";
+import type { UserInfo } from "../authn/index.js";
+import { getScale, applyScale } from "./scale.js";
+
+export interface ResourceContext {
+  maxRequestBytes: number;
+  minRequestTimeoutSeconds: number;
+  admission: Admission;
+}
+
+const OBJECT_REPRS = ["Table", "PartialObjectMetadata"] as const;
+const LIST_REPRS = ["Table", "PartialObjectMetadataList"] as const;
+
+function dryRunOf(q: URLSearchParams): boolean {
+  const values = q.getAll("dryRun");
+  for (const v of values) {
+    if (v !== "All") throw errors.badRequest(`Invalid dry run value: ${JSON.stringify(values)}: supported values: "All"`);
+  }
+  return values.length > 0;
+}
+
+/** Checks the body's apiVersion/kind/namespace/name against the URL (400 on mismatch). */
+function checkBodyIdentity(def: ResourceDef, info: RequestInfo, obj: Obj, subresourceKind?: { apiVersion: string; kind: string }): void {
+  const expectedAV = subresourceKind?.apiVersion ?? groupVersion(def);
+  const expectedKind = subresourceKind?.kind ?? def.kind;
+  if (obj.apiVersion !== undefined && obj.apiVersion !== expectedAV) {
+    throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expectedAV})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== expectedKind) {
+    throw errors.badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${expectedKind})`);
+  }
+  if (obj.metadata !== undefined && !isPlainObject(obj.metadata)) {
+    throw errors.badRequest("metadata must be an object");
+  }
+  const ns = obj.metadata?.namespace;
+  if (def.namespaced && ns && ns !== info.namespace) {
+    throw errors.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  if (info.name && obj.metadata?.name && obj.metadata.name !== info.name) {
+    throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
+  }
+}
+
+async function readObjectBody(ex: Exchange, ctx: ResourceContext): Promise<Obj> {
+  const ct = ex.headers["content-type"] as string | undefined;
+  const type = bodyTypeOf(ct);
+  if (type !== "json" && type !== "yaml") throw errors.unsupportedMediaType(ct ?? "");
+  const raw = await ex.readBody(ctx.maxRequestBytes);
+  if (raw.length === 0) throw errors.badRequest("the body of the request was empty");
+  const obj = decodeBody(raw, type);
+  if (!isPlainObject(obj)) throw errors.badRequest("the object provided is unrecognized or malformed: expected a JSON object");
+  return obj as Obj;
+}
+
+function includeObjectOf(q: URLSearchParams): IncludeObject {
+  const v = q.get("includeObject");
+  if (v === null || v === "") return "Metadata";
+  if (v === "None" || v === "Metadata" || v === "Object") return v;
+  throw errors.badRequest(`includeObject: Unsupported value: ${JSON.stringify(v)}: supported values: "None", "Metadata", "Object"`);
+}
+
+/** Writes one object in the representation the client negotiated. */
+function writeOne(ex: Exchange, status: number, entry: ResourceEntry, obj: Obj, n: Negotiated): void {
+  switch (n.repr.as) {
+    case "Table":
+      writeObject(ex, status, toTable(entry.def, [obj], { resourceVersion: obj.metadata?.resourceVersion ?? "" }, { version: n.repr.version, includeObject: includeObjectOf(ex.query) }), n);
+      return;
+    case "PartialObjectMetadata":
+      writeObject(ex, status, partialObjectMetadata(obj, n.repr.version), n);
+      return;
+    default:
+      writeObject(ex, status, obj, n);
+  }
+}
+
+export async function handleResource(ex: Exchange, info: RequestInfo, entry: ResourceEntry, ctx: ResourceContext, user: UserInfo): Promise<void> {
+  const def = entry.def;
+  const store = entry.store;
+  const q = ex.query;
+  const sub = info.subresource;
+  if (sub && !(sub === "status" && def.subresources?.status) && !(sub === "scale" && def.subresources?.scale) && !(sub === "finalize" && def.subresources?.finalize)) {
+    throw errors.pathNotFound();
+  }
+  if (sub && !(sub === "finalize" ? ["update"] : ["get", "update", "patch"]).includes(info.verb)) throw errors.methodNotAllowed();
+  if (!sub && !(def.verbs as string[]).includes(info.verb)) throw errors.methodNotAllowed();
+  const ns = def.namespaced ? info.namespace : "";
+  if (def.namespaced && !info.namespace && !["list", "watch"].includes(info.verb)) throw errors.pathNotFound();
+  if (!def.namespaced && info.namespace && info.resource !== "namespaces") throw errors.pathNotFound();
+
+  switch (info.verb) {
+    case "get": {
+      const n = negotiate(ex.headers.accept as string | undefined, { allow: sub ? [] : [...OBJECT_REPRS] });
+      const obj = await store.get(ns, info.name, q.get("resourceVersion") ?? undefined);
+      if (sub === "scale") return writeObject(ex, 200, getScale(def, obj), n);
+      return writeOne(ex, 200, entry, obj, n);
+    }
+    case "list": {
+      const n = negotiate(ex.headers.accept as string | undefined, { allow: [...LIST_REPRS] });
+      const limit = parseIntParam(q.get("limit"));
+      if (limit !== undefined && Number.isNaN(limit)) throw errors.badRequest(`limit: Invalid value: ${JSON.stringify(q.get("limit"))}`);
+      const list = await store.list(ns, {
+        filter: buildFilter(def, q.get("labelSelector"), q.get("fieldSelector")),
+        limit,
+        continueToken: q.get("continue") || undefined,
+        resourceVersion: q.get("resourceVersion") ?? undefined,
+        resourceVersionMatch: q.get("resourceVersionMatch") || undefined,
+      });
+      if (n.repr.as === "Table") {
+        const t = toTable(def, list.items, list.metadata, { version: n.repr.version, includeObject: includeObjectOf(q) });
+        return writeObject(ex, 200, t, n);
+      }
+      if (n.repr.as === "PartialObjectMetadataList") {
+        const v = n.repr.version;
+        return writeObject(ex, 200, {
+          kind: "PartialObjectMetadataList", apiVersion: `meta.k8s.io/${v}`, metadata: list.metadata,
+          items: list.items.map((o: Obj) => partialObjectMetadata(o, v)),
+        }, n);
+      }
+      return writeObject(ex, 200, list, n);
+    }
+    case "watch":
+      return serveWatch(ex, info, entry, ctx);
+    case "create": {
+      if (info.name) throw errors.methodNotAllowed(); // POST goes to the collection
+      const n = negotiate(ex.headers.accept as string | undefined, { allow: [...OBJECT_REPRS] });
+      const dryRun = dryRunOf(q);
+      const obj = await readObjectBody(ex, ctx);
+      checkBodyIdentity(def, info, obj);
+      await ctx.admission.validateNamespace(info, def, user);
+      const created = await store.create(ns, obj, { dryRun }, (o) => ctx.admission.admit("CREATE", info, def, o, undefined, user));
+      return writeOne(ex, 201, entry, created, n);
+    }
+    case "update": {
+      const n = negotiate(ex.headers.accept as string | undefined, { allow: sub ? [] : [...OBJECT_REPRS] });
+      const dryRun = dryRunOf(q);
+      const body = await readObjectBody(ex, ctx);
+      if (sub === "scale") {
+        checkBodyIdentity(def, info, body, { apiVersion: "autoscaling/v1", kind: "Scale" });
+        const res = await store.guaranteedUpdate(ns, info.name, (cur) => applyScale(def, cur!, body, store.gr), { dryRun }, (o, old) => ctx.admission.admit("UPDATE", info, def, o, old, user));
+        return writeObject(ex, 200, getScale(def, res.obj), n);
+      }
+      checkBodyIdentity(def, info, body);
+      if (!body.metadata?.name) {
+        throw errors.invalid(def.kind, def.group, info.name, [{ type: "FieldValueRequired", field: "metadata.name", message: "Required value: name is required" }]);
+      }
+      const preconditionRV: string | undefined = body.metadata.resourceVersion || undefined;
+      if (def.allowCreateOnUpdate) await ctx.admission.validateNamespace(info, def, user);
+      const res = await store.guaranteedUpdate(ns, info.name, (cur) => {
+        if (!cur) {
+          if (preconditionRV) throw errors.notFound(store.gr, info.name);
+          const copy = structuredClone(body);
+          delete copy.metadata.resourceVersion;
+          return copy;
+        }
+        if (preconditionRV && preconditionRV !== cur.metadata.resourceVersion) throw errors.staleObject(store.gr, info.name);
+        return structuredClone(body);
+      }, { dryRun, allowCreate: def.allowCreateOnUpdate && !sub, subresource: sub }, (o, old) => ctx.admission.admit(old ? "UPDATE" : "CREATE", info, def, o, old, user));
+      return writeOne(ex, res.created ? 201 : 200, entry, res.obj, n);
+    }
+    case "patch": {
+      const n = negotiate(ex.headers.accept as string | undefined, { allow: sub ? [] : [...OBJECT_REPRS] });
+      const dryRun = dryRunOf(q);
+      const ct = ex.headers["content-type"] as string | undefined;
+      const type = bodyTypeOf(ct);
+      if (type !== "json-patch" && type !== "merge-patch" && type !== "strategic-merge-patch") {
+        throw errors.unsupportedMediaType(ct ?? "");
+      }
+      const raw = await ex.readBody(ctx.maxRequestBytes);
+      const res = await store.guaranteedUpdate(ns, info.name, (cur) => {
+        const base = sub === "scale" ? getScale(def, cur!) : cur!;
+        const baseRV = base.metadata?.resourceVersion;
+        const patched = applyPatch(base, type, raw, def.kind) as Obj;
+        if (typeof patched !== "object" || patched === null || Array.isArray(patched)) throw errors.badRequest("the patch did not produce an object");
+        if (sub === "scale") return applyScale(def, cur!, patched, store.gr);
+        // A resourceVersion in the patch is a precondition, as on kube-apiserver.
+        const rv = patched.metadata?.resourceVersion;
+        if (rv && rv !== baseRV) throw errors.staleObject(store.gr, info.name);
+        if (patched.metadata?.name !== undefined && patched.metadata.name !== info.name) {
+          throw errors.badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${info.name})`);
+        }
+        checkBodyIdentity(def, info, patched);
+        return patched;
+      }, { dryRun, subresource: sub }, (o, old) => ctx.admission.admit("UPDATE", info, def, o, old, user));
+      if (sub === "scale") return writeObject(ex, 200, getScale(def, res.obj), n);
+      return writeOne(ex, 200, entry, res.obj, n);
+    }
+    case "delete": {
+      const n = negotiate(ex.headers.accept as string | undefined, { allow: [] });
+      const opts = await readDeleteOptions(ex, ctx);
+      await ctx.admission.validateDelete(info, def, user);
+      const res = await store.delete(ns, info.name, opts, (old) => ctx.admission.admit("DELETE", info, def, undefined, old, user));
+      const status = res.deleted ? 200 : 202;
+      if (def.returnDeletedObject || !res.deleted) return writeObject(ex, status, res.obj, n);
+      const details: Record<string, string> = { name: info.name };
+      if (def.group) details.group = def.group;
+      details.kind = def.plural;
+      details.uid = res.obj.metadata?.uid;
+      return writeObject(ex, status, successStatus(details), n);
+    }
+    case "deletecollection": {
+      const n = negotiate(ex.headers.accept as string | undefined, { allow: [] });
+      const opts = await readDeleteOptions(ex, ctx);
+      const list = await store.list(ns, {
+        filter: buildFilter(def, q.get("labelSelector"), q.get("fieldSelector")),
+        resourceVersion: q.get("resourceVersion") ?? undefined,
+      });
+      const deleted: Obj[] = [];
+      for (const item of list.items as Obj[]) {
+        const itemNs = item.metadata?.namespace ?? "";
+        try {
+          await ctx.admission.validateDelete({ ...info, namespace: itemNs, name: item.metadata.name }, def, user);
+          const res = await store.delete(itemNs, item.metadata.name, { ...opts, preconditions: undefined });
+          deleted.push(res.obj);
+        } catch (e) {
+          if (e instanceof ApiError && e.code === 404) continue; // deleted meanwhile
+          throw e;
+        }
+      }
+      for (const d of deleted) { delete d.kind; delete d.apiVersion; }
+      return writeObject(ex, 200, { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata: { resourceVersion: list.metadata.resourceVersion }, items: deleted }, n);
+    }
+    default:
+      throw errors.methodNotAllowed();
+  }
+}
+
+/** DeleteOptions come from the body (JSON) and from query parameters. */
+async function readDeleteOptions(ex: Exchange, ctx: ResourceContext): Promise<DeleteOptions> {
+  const q = ex.query;
+  const opts: DeleteOptions = { dryRun: dryRunOf(q) };
+  const raw = await ex.readBody(ctx.maxRequestBytes);
+  if (raw.length) {
+    const ct = ex.headers["content-type"] as string | undefined;
+    const type = bodyTypeOf(ct);
+    if (type !== "json" && type !== "yaml") throw errors.unsupportedMediaType(ct ?? "");
+    const body = decodeBody(raw, type);
+    if (body !== null) {
+      if (!isPlainObject(body)) throw errors.badRequest("the DeleteOptions body is not an object");
+      const b = body as Obj;
+      if (b.kind !== undefined && b.kind !== "DeleteOptions") throw errors.badRequest(`expected DeleteOptions, got ${b.kind}`);
+      if (b.gracePeriodSeconds !== undefined && b.gracePeriodSeconds !== null) opts.gracePeriodSeconds = Number(b.gracePeriodSeconds);
+      if (b.propagationPolicy) opts.propagationPolicy = b.propagationPolicy;
+      if (b.orphanDependents === true) opts.propagationPolicy ??= "Orphan";
+      if (b.preconditions) opts.preconditions = b.preconditions;
+      if (Array.isArray(b.dryRun) && b.dryRun.length) {
+        if (b.dryRun.some((v: unknown) => v !== "All")) throw errors.badRequest(`Invalid dry run value: ${JSON.stringify(b.dryRun)}: supported values: "All"`);
+        opts.dryRun = true;
+      }
+    }
+  }
+  const g = parseIntParam(q.get("gracePeriodSeconds"));
+  if (g !== undefined) {
+    if (Number.isNaN(g)) throw errors.badRequest(`gracePeriodSeconds: Invalid value: ${JSON.stringify(q.get("gracePeriodSeconds"))}`);
+    opts.gracePeriodSeconds = g;
+  }
+  const pp = q.get("propagationPolicy");
+  if (pp) opts.propagationPolicy = pp;
+  const orphan = q.get("orphanDependents");
+  if (orphan !== null && parseBoolStrict(orphan) === true) opts.propagationPolicy ??= "Orphan";
+  if (opts.propagationPolicy && !["Orphan", "Background", "Foreground"].includes(opts.propagationPolicy)) {
+    throw errors.invalid("DeleteOptions", "meta.k8s.io", "", [{ type: "FieldValueNotSupported", field: "propagationPolicy", message: `Unsupported value: ${JSON.stringify(opts.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan", "nil"` }]);
+  }
+  if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) opts.gracePeriodSeconds = 1;
+  return opts;
+}
+
+export { writeError };

@@ -1,0 +1,142 @@
+// The request pipeline: panic recovery → audit id → authentication → authorization →
+// routing to the API handlers. Each stage is one small function, in kube-apiserver's order.
+import { randomUUID } from "node:crypto";
+import type { Exchange } from "./exchange.js";
+import { parseRequestInfo, type RequestInfo } from "./requestinfo.js";
+import { errors } from "./status.js";
+import { negotiate } from "./negotiate.js";
+import { parseBool } from "./params.js";
+import { writeError, writeJSON, writeText, writeObject } from "../endpoints/respond.js";
+import { handleResource, type ResourceContext } from "../endpoints/resource.js";
+import type { Authenticator, UserInfo } from "../authn/index.js";
+import type { ResourceRegistry } from "../registry/registry.js";
+import { Discovery, etagOf } from "../discovery/index.js";
+import type { HealthChecks, Endpoint } from "../health/index.js";
+import type { OpenAPIV3 } from "../openapi/v3.js";
+
+export interface Authorizer {
+  authorize(user: UserInfo, info: RequestInfo): Promise<{ allowed: boolean; reason?: string }>;
+}
+
+export const ALLOW_ALL: Authorizer = { authorize: async () => ({ allowed: true }) };
+
+export interface HandlerDeps {
+  registry: ResourceRegistry;
+  discovery: Discovery;
+  health: HealthChecks;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  resource: ResourceContext;
+  version: Record<string, string>;
+  openapi: OpenAPIV3;
+}
+
+export function createHandler(deps: HandlerDeps): (ex: Exchange) => Promise<void> {
+  return async (ex) => {
+    const auditId = (ex.headers["audit-id"] as string | undefined) || randomUUID();
+    ex.extraHeaders["audit-id"] = auditId;
+    try {
+      await serve(ex, deps);
+    } catch (e) {
+      writeError(ex, e);
+    }
+  };
+}
+
+async function serve(ex: Exchange, deps: HandlerDeps): Promise<void> {
+  const info = parseRequestInfo(ex.method, ex.path, ex.query);
+  const user = await deps.authenticator.authenticate(ex);
+  if (!user) throw errors.unauthorized();
+  const decision = await deps.authorizer.authorize(user, info);
+  if (!decision.allowed) {
+    throw errors.forbidden({ group: info.apiGroup, resource: info.resource }, info.name, forbiddenMessage(user, info, decision.reason));
+  }
+  if (info.isResourceRequest) return serveResource(ex, info, deps, user);
+  return serveNonResource(ex, info, deps);
+}
+
+function forbiddenMessage(user: UserInfo, info: RequestInfo, reason?: string): string {
+  const suffix = reason ? `: ${reason}` : "";
+  if (!info.isResourceRequest) return `forbidden: User "${user.name}" cannot ${info.verb} path "${info.path}"${suffix}`;
+  const res = info.apiGroup ? `${info.resource}.${info.apiGroup}` : info.resource;
+  const what = info.subresource ? `resource "${info.resource}/${info.subresource}"` : `resource "${info.resource}"`;
+  const scope = info.namespace ? ` in the namespace "${info.namespace}"` : " at the cluster scope";
+  return `${res}${info.name ? ` "${info.name}"` : ""} is forbidden: User "${user.name}" cannot ${info.verb} ${what} in API group "${info.apiGroup}"${scope}${suffix}`;
+}
+
+async function serveResource(ex: Exchange, info: RequestInfo, deps: HandlerDeps, user: UserInfo): Promise<void> {
+  if (!deps.registry.groupVersion(info.apiGroup, info.apiVersion)) throw errors.pathNotFound();
+  const entry = deps.registry.lookup(info.apiGroup, info.apiVersion, info.resource);
+  if (!entry) throw errors.pathNotFound();
+  return handleResource(ex, info, entry, deps.resource, user);
+}
+
+function serveDiscovery(ex: Exchange, doc: object | undefined, aggregated?: (v: "v2" | "v2beta1") => object): void {
+  if (ex.method !== "GET" && ex.method !== "HEAD") throw errors.methodNotAllowed();
+  const accept = ex.headers.accept as string | undefined;
+  const n = negotiate(accept, { allow: aggregated ? ["APIGroupDiscoveryList"] : [] });
+  if (n.repr.as === "APIGroupDiscoveryList" && aggregated) {
+    const body = JSON.stringify(aggregated(n.repr.version));
+    const etag = etagOf(body);
+    const headers = { "content-type": n.contentType, etag, vary: "Accept", "cache-control": "public" };
+    if (ex.headers["if-none-match"] === etag) return ex.respond(304, headers);
+    return ex.respond(200, headers, n.encoding === "json" ? body : undefined);
+  }
+  if (!doc) throw errors.pathNotFound();
+  writeObject(ex, 200, doc, n);
+}
+
+async function serveNonResource(ex: Exchange, info: RequestInfo, deps: HandlerDeps): Promise<void> {
+  const parts = ex.path.split("/").filter(Boolean);
+  const head = parts[0] ?? "";
+  switch (head) {
+    case "":
+      return writeJSON(ex, 200, { paths: rootPaths(deps) });
+    case "version":
+      if (parts.length > 1) break;
+      return writeJSON(ex, 200, deps.version);
+    case "openapi":
+      if (parts[1] === "v3") return serveOpenAPIV3(ex, parts.slice(2).join("/"), deps.openapi);
+      break;
+    case "healthz": case "livez": case "readyz":
+      return serveHealth(ex, head, parts[1], deps.health);
+    case "api":
+      if (parts.length === 1) return serveDiscovery(ex, deps.discovery.apiVersions(), (v) => deps.discovery.aggregated(true, v));
+      if (parts.length === 2) return serveDiscovery(ex, deps.discovery.resourceList("", parts[1]));
+      break;
+    case "apis":
+      if (parts.length === 1) return serveDiscovery(ex, deps.discovery.apiGroupList(), (v) => deps.discovery.aggregated(false, v));
+      if (parts.length === 2) return serveDiscovery(ex, deps.discovery.group(parts[1]));
+      if (parts.length === 3) return serveDiscovery(ex, deps.discovery.resourceList(parts[1], parts[2]));
+      break;
+  }
+  void info;
+  throw errors.pathNotFound();
+}
+
+async function serveHealth(ex: Exchange, endpoint: Endpoint, check: string | undefined, health: HealthChecks): Promise<void> {
+  if (check !== undefined && !health.has(endpoint, check)) throw errors.pathNotFound();
+  const exclude = ex.query.getAll("exclude").flatMap((v) => v.split(","));
+  const res = await health.run(endpoint, { only: check, exclude, verbose: ex.query.has("verbose") });
+  writeText(ex, res.ok ? 200 : 500, res.body);
+}
+
+function serveOpenAPIV3(ex: Exchange, path: string, openapi: OpenAPIV3): void {
+  if (path === "") return writeJSON(ex, 200, openapi.root());
+  const doc = openapi.byPath(path);
+  if (!doc) throw errors.pathNotFound();
+  const etag = `"${doc.hash}"`;
+  const headers = { "content-type": "application/json", etag, vary: "Accept", "cache-control": ex.query.get("hash") === doc.hash ? "public, immutable" : "no-cache, private" };
+  if (ex.headers["if-none-match"] === etag) return ex.respond(304, headers);
+  ex.respond(200, headers, doc.body);
+}
+
+function rootPaths(deps: HandlerDeps): string[] {
+  const paths = new Set<string>(["/api", "/api/v1", "/apis", "/apis/", "/healthz", "/livez", "/readyz", "/version"]);
+  for (const g of deps.registry.groupNames()) {
+    if (!g) continue;
+    paths.add(`/apis/${g}`);
+    for (const gv of deps.registry.versionsOf(g)) paths.add(`/apis/${g}/${gv.version}`);
+  }
+  return [...paths].sort();
+}

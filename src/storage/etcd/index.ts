@@ -1,0 +1,1 @@
+export { EtcdKV, type EtcdKVOptions } from "./engine.js";

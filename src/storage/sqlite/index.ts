@@ -1,0 +1,1 @@
+export { SqliteKV, type SqliteKVOptions } from "./engine.js";
