@@ -1,17 +1,53 @@
-// Every built-in resource kapi serves.
-import type { ResourceDef } from "../registry/resource.js";
-import { configmaps } from "./core/configmaps.js";
-import { endpoints } from "./core/endpoints.js";
-import { events } from "./core/events.js";
-import { namespaces } from "./core/namespaces.js";
-import { nodes } from "./core/nodes.js";
-import { pods } from "./core/pods.js";
-import { secrets } from "./core/secrets.js";
-import { serviceaccounts } from "./core/serviceaccounts.js";
-import { services } from "./core/services.js";
-import { deployments } from "./apps/deployments.js";
-import { leases } from "./coordination/leases.js";
+// Every built-in resource kapi serves, group by group in kube-apiserver's discovery order.
+import type { Obj, ResourceDef } from "../registry/resource.js";
+import * as core from "./core/index.js";
+import * as apiregistration from "./apiregistration/index.js";
+import * as apps from "./apps/index.js";
+import * as events from "./events/index.js";
+import * as authentication from "./authentication/index.js";
+import * as authorization from "./authorization/index.js";
+import * as autoscaling from "./autoscaling/index.js";
+import * as batch from "./batch/index.js";
+import * as certificates from "./certificates/index.js";
+import * as networking from "./networking/index.js";
+import * as policy from "./policy/index.js";
+import * as rbac from "./rbac/index.js";
+import * as storage from "./storage/index.js";
+import * as admissionregistration from "./admissionregistration/index.js";
+import * as apiextensions from "./apiextensions/index.js";
+import * as scheduling from "./scheduling/index.js";
+import * as coordination from "./coordination/index.js";
+import * as node from "./node/index.js";
+import * as discovery from "./discovery/index.js";
+import * as flowcontrol from "./flowcontrol/index.js";
 
 export function builtinResources(): ResourceDef[] {
-  return [configmaps, endpoints, events, namespaces, nodes, pods, secrets, serviceaccounts, services, deployments, leases];
+  return [
+    ...core.resources,
+    ...apiregistration.resources,
+    ...apps.resources,
+    ...events.resources,
+    ...authentication.resources,
+    ...authorization.resources,
+    ...autoscaling.resources,
+    ...batch.resources,
+    ...certificates.resources,
+    ...networking.resources,
+    ...policy.resources,
+    ...rbac.resources,
+    ...storage.resources,
+    ...admissionregistration.resources,
+    ...apiextensions.resources,
+    ...scheduling.resources,
+    ...coordination.resources,
+    ...node.resources,
+    ...discovery.resources,
+    ...flowcontrol.resources,
+  ];
+}
+
+/** Objects kube-apiserver creates at start (system priority classes, flow schemas …). */
+export function builtinBootstrapObjects(): Obj[] {
+  const groups: { resources: ResourceDef[]; bootstrap?: Obj[] }[] = [core, apiregistration, apps, events, authentication, authorization, autoscaling, batch, certificates, networking, policy, rbac, storage, admissionregistration, apiextensions, scheduling, coordination, node, discovery, flowcontrol];
+  return groups.flatMap((g) => g.bootstrap ?? []);
 }

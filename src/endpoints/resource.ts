@@ -6,8 +6,8 @@ import { errors, ApiError, successStatus } from "../server/status.js";
 import { negotiate, bodyTypeOf, type Negotiated } from "../server/negotiate.js";
 import { decodeBody, isPlainObject } from "../server/codec.js";
 import { parseBoolStrict, parseIntParam } from "../server/params.js";
-import type { ResourceEntry } from "../registry/registry.js";
-import type { Obj, ResourceDef } from "../registry/resource.js";
+import type { ResourceEntry, ResourceRegistry } from "../registry/registry.js";
+import type { Obj, ResourceDef, SubresourceDef, Verb } from "../registry/resource.js";
 import { groupVersion } from "../registry/resource.js";
 import { buildFilter } from "../registry/filter.js";
 import { toTable, partialObjectMetadata, type IncludeObject } from "../registry/table.js";
@@ -20,6 +20,7 @@ import type { UserInfo } from "../authn/index.js";
 import { getScale, applyScale } from "./scale.js";
 
 export interface ResourceContext {
+  registry: ResourceRegistry;
   maxRequestBytes: number;
   minRequestTimeoutSeconds: number;
   admission: Admission;
@@ -95,9 +96,11 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
   const store = entry.store;
   const q = ex.query;
   const sub = info.subresource;
-  if (sub && !(sub === "status" && def.subresources?.status) && !(sub === "scale" && def.subresources?.scale) && !(sub === "finalize" && def.subresources?.finalize)) {
+  const custom = sub ? def.subresources?.custom?.[sub] : undefined;
+  if (sub && !custom && !(sub === "status" && def.subresources?.status) && !(sub === "scale" && def.subresources?.scale) && !(sub === "finalize" && def.subresources?.finalize)) {
     throw errors.pathNotFound();
   }
+  if (custom) return handleCustom(ex, info, entry, ctx, user, custom);
   if (sub && !(sub === "finalize" ? ["update"] : ["get", "update", "patch"]).includes(info.verb)) throw errors.methodNotAllowed();
   if (!sub && !(def.verbs as string[]).includes(info.verb)) throw errors.methodNotAllowed();
   const ns = def.namespaced ? info.namespace : "";
@@ -143,6 +146,10 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
       const dryRun = dryRunOf(q);
       const obj = await readObjectBody(ex, ctx);
       checkBodyIdentity(def, info, obj);
+      if (def.virtualCreate) {
+        const res = await def.virtualCreate({ namespace: ns, name: "", subresource: "", body: obj, query: q, dryRun, user, store, registry: ctx.registry });
+        return writeObject(ex, res.status, res.object, n);
+      }
       await ctx.admission.validateNamespace(info, def, user);
       const created = await store.create(ns, obj, { dryRun }, (o) => ctx.admission.admit("CREATE", info, def, o, undefined, user));
       return writeOne(ex, 201, entry, created, n);
@@ -239,6 +246,28 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
     default:
       throw errors.methodNotAllowed();
   }
+}
+
+/** Subresources with their own semantics: the declaration's handler does the work. */
+async function handleCustom(ex: Exchange, info: RequestInfo, entry: ResourceEntry, ctx: ResourceContext, user: UserInfo, sub: SubresourceDef): Promise<void> {
+  // POST on a subresource is its "create"; kube-apiserver names it so for authorization too.
+  const verb = info.verb as Verb;
+  if (!sub.verbs.includes(verb)) throw errors.methodNotAllowed();
+  const n = negotiate(ex.headers.accept as string | undefined, { allow: [] });
+  const dryRun = dryRunOf(ex.query);
+  let body: Obj | undefined;
+  if (verb === "create" || verb === "update") body = await readObjectBody(ex, ctx);
+  else if (verb === "patch") throw errors.unsupportedMediaType(String(ex.headers["content-type"] ?? ""));
+  const def = entry.def;
+  const res = await sub.handle({
+    namespace: def.namespaced ? info.namespace : "", name: info.name, subresource: info.subresource,
+    body, query: ex.query, dryRun, user, store: entry.store, registry: ctx.registry,
+  }, verb);
+  if (typeof res.object === "string" || res.object instanceof Uint8Array) {
+    ex.respond(res.status, { "content-type": "text/plain", "cache-control": "no-cache, private" }, res.object as string);
+    return;
+  }
+  writeObject(ex, res.status, res.object, n);
 }
 
 /** DeleteOptions come from the body (JSON) and from query parameters. */

@@ -38,6 +38,12 @@ export class ResourceRegistry {
     return this.groups.get(group)?.get(version)?.resources.get(resource);
   }
 
+  /** The (main) resource serving a kind in a group-version. */
+  byKind(group: string, version: string, kind: string): ResourceEntry | undefined {
+    for (const e of this.groups.get(group)?.get(version)?.resources.values() ?? []) if (e.def.kind === kind) return e;
+    return undefined;
+  }
+
   /** The entry for a resource in whichever version is served first. */
   preferred(group: string, resource: string): ResourceEntry | undefined {
     for (const gv of this.groups.get(group)?.values() ?? []) {

@@ -36,6 +36,42 @@ export interface ScaleDef {
   labelSelectorPath?: string;
 }
 
+/** What a custom subresource or a virtual resource handler gets. */
+export interface RestContext {
+  namespace: string;
+  name: string;
+  subresource: string;
+  /** The decoded request body (create, update); undefined for get. */
+  body?: Obj;
+  query: URLSearchParams;
+  dryRun: boolean;
+  user: { name: string; uid?: string; groups: string[]; extra?: Record<string, string[]> };
+  /** The store of the resource the request addressed. */
+  store: import("./store.js").GenericStore;
+  registry: import("./registry.js").ResourceRegistry;
+}
+
+export interface RestResult {
+  status: number;
+  object: unknown;
+}
+
+/** A subresource with its own semantics (binding, eviction, token, log …). */
+export interface SubresourceDef {
+  verbs: Verb[];
+  /** The kind the subresource takes and returns, for discovery. */
+  kind: { group: string; version: string; kind: string };
+  handle(ctx: RestContext, verb: Verb): Promise<RestResult>;
+}
+
+/** How a version that is not the stored one maps to and from the storage version. */
+export interface StorageConversion {
+  /** apiVersion of objects as stored, e.g. "v1" for events.k8s.io/v1 Events. */
+  apiVersion: string;
+  toStorage(obj: Obj): Obj;
+  fromStorage(obj: Obj): Obj;
+}
+
 export interface ResourceDef {
   group: string;
   version: string;
@@ -47,7 +83,11 @@ export interface ResourceDef {
   shortNames?: string[];
   categories?: string[];
   verbs: Verb[];
-  subresources?: { status?: boolean; scale?: ScaleDef; finalize?: boolean };
+  subresources?: { status?: boolean; scale?: ScaleDef; finalize?: boolean; custom?: Record<string, SubresourceDef> };
+  /** Served in another version than it is stored in (objects are stored once). */
+  storageConversion?: StorageConversion;
+  /** Replaces the store for create: resources that are computed, not stored (TokenReview …). */
+  virtualCreate?: (ctx: RestContext) => Promise<RestResult>;
   /** The key segment under the storage prefix (upstream's layout), default `plural`. */
   storagePath?: string;
   /** Validates metadata.name; `prefix` is true for generateName. Default: DNS-1123 subdomain. */

@@ -111,16 +111,21 @@ export class GenericStore {
   }
 
   decode(kv: KeyValue, revision = kv.modRevision): Obj {
-    const obj = JSON.parse(Buffer.from(kv.value.buffer, kv.value.byteOffset, kv.value.byteLength).toString("utf8")) as Obj;
+    let obj = JSON.parse(Buffer.from(kv.value.buffer, kv.value.byteOffset, kv.value.byteLength).toString("utf8")) as Obj;
+    const conv = this.def.storageConversion;
+    if (conv && obj.apiVersion === conv.apiVersion) obj = conv.fromStorage(obj);
     obj.metadata.resourceVersion = String(revision);
     return obj;
   }
 
+  /** The stored bytes: the object in its storage version, without resourceVersion. */
   encode(obj: Obj): Buffer {
-    const rv = obj.metadata.resourceVersion;
-    delete obj.metadata.resourceVersion;
-    const bytes = Buffer.from(JSON.stringify(obj));
-    if (rv !== undefined) obj.metadata.resourceVersion = rv;
+    const conv = this.def.storageConversion;
+    const stored = conv ? conv.toStorage(obj) : obj;
+    const rv = stored.metadata.resourceVersion;
+    delete stored.metadata.resourceVersion;
+    const bytes = Buffer.from(JSON.stringify(stored));
+    if (rv !== undefined) stored.metadata.resourceVersion = rv;
     return bytes;
   }
 

@@ -2,7 +2,7 @@
 // pipeline and the listener. Used by the command line and by tests alike.
 import type { KV } from "../storage/kv.js";
 import { ResourceRegistry } from "../registry/registry.js";
-import { builtinResources } from "../api/index.js";
+import { builtinResources, builtinBootstrapObjects } from "../api/index.js";
 import { Discovery } from "../discovery/index.js";
 import { HealthChecks } from "../health/index.js";
 import { createHandler, ALLOW_ALL } from "./handler.js";
@@ -10,7 +10,7 @@ import { listen, type Listener } from "./listener.js";
 import { ClientCertAuthenticator, UnionAuthenticator } from "../authn/index.js";
 import { createAdmission } from "../admission/index.js";
 import { NamespaceController } from "../controllers/namespace.js";
-import { bootstrapNamespaces } from "./bootstrap.js";
+import { bootstrapNamespaces, bootstrapObjects } from "./bootstrap.js";
 import { OpenAPIV3 } from "../openapi/v3.js";
 
 export interface ApiServerConfig {
@@ -49,6 +49,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
     registry.add(def.plural === "events" && def.group === "" ? { ...def, ttlSeconds: cfg.eventTTLSeconds } : def);
   }
   await bootstrapNamespaces(registry);
+  await bootstrapObjects(registry, builtinBootstrapObjects());
 
   const health = new HealthChecks();
   health.add("ping", () => {});
@@ -70,7 +71,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
     health,
     authenticator: new UnionAuthenticator([new ClientCertAuthenticator()], cfg.anonymousAuth),
     authorizer: ALLOW_ALL,
-    resource: { maxRequestBytes: cfg.maxRequestBytes, minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds, admission: createAdmission(registry) },
+    resource: { registry, maxRequestBytes: cfg.maxRequestBytes, minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds, admission: createAdmission(registry) },
     version: VERSION,
     openapi: new OpenAPIV3(registry),
   });

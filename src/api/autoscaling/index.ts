@@ -1,0 +1,4 @@
+// The autoscaling API group: every resource kapi serves in it, in discovery order.
+import type { ResourceDef } from "../../registry/resource.js";
+
+export const resources: ResourceDef[] = [];

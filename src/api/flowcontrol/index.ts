@@ -1,0 +1,4 @@
+// The flowcontrol.apiserver.k8s.io API group: every resource kapi serves in it, in discovery order.
+import type { ResourceDef } from "../../registry/resource.js";
+
+export const resources: ResourceDef[] = [];
