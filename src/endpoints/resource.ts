@@ -14,6 +14,7 @@ import { toTable, partialObjectMetadata, type IncludeObject } from "../registry/
 import type { DeleteOptions } from "../registry/store.js";
 import { writeObject, writeError } from "./respond.js";
 import { applyPatch } from "./patch.js";
+import { decodeKubernetesProtobuf, ProtobufDecodeError } from "../protobuf/index.js";
 import { serveWatch } from "./watch.js";
 import type { Admission } from "../admission/index.js";
 import type { UserInfo } from "../authn/index.js";
@@ -59,15 +60,29 @@ function checkBodyIdentity(def: ResourceDef, info: RequestInfo, obj: Obj, subres
   }
 }
 
-async function readObjectBody(ex: Exchange, ctx: ResourceContext): Promise<Obj> {
+/** Decodes a request body in JSON, YAML or Kubernetes protobuf (kubectl's typed clients). */
+async function readObjectBody(ex: Exchange, ctx: ResourceContext, expected?: { apiVersion: string; kind: string }): Promise<Obj> {
   const ct = ex.headers["content-type"] as string | undefined;
   const type = bodyTypeOf(ct);
-  if (type !== "json" && type !== "yaml") throw errors.unsupportedMediaType(ct ?? "");
+  if (type !== "json" && type !== "yaml" && type !== "protobuf") throw errors.unsupportedMediaType(ct ?? "");
   const raw = await ex.readBody(ctx.maxRequestBytes);
   if (raw.length === 0) throw errors.badRequest("the body of the request was empty");
+  if (type === "protobuf") return decodeProtobufBody(raw, ct ?? "", expected);
   const obj = decodeBody(raw, type);
   if (!isPlainObject(obj)) throw errors.badRequest("the object provided is unrecognized or malformed: expected a JSON object");
   return obj as Obj;
+}
+
+function decodeProtobufBody(raw: Buffer, ct: string, expected?: { apiVersion: string; kind: string }): Obj {
+  try {
+    return decodeKubernetesProtobuf(raw, { defaultApiVersion: expected?.apiVersion, defaultKind: expected?.kind }).object as Obj;
+  } catch (e) {
+    if (e instanceof ProtobufDecodeError) {
+      if (e.reason === "UnsupportedMediaType") throw errors.unsupportedMediaType(ct);
+      throw errors.badRequest(e.message);
+    }
+    throw e;
+  }
 }
 
 function includeObjectOf(q: URLSearchParams): IncludeObject {
@@ -144,7 +159,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
       if (info.name) throw errors.methodNotAllowed(); // POST goes to the collection
       const n = negotiate(ex.headers.accept as string | undefined, { allow: [...OBJECT_REPRS] });
       const dryRun = dryRunOf(q);
-      const obj = await readObjectBody(ex, ctx);
+      const obj = await readObjectBody(ex, ctx, { apiVersion: groupVersion(def), kind: def.kind });
       checkBodyIdentity(def, info, obj);
       if (def.virtualCreate) {
         const res = await def.virtualCreate({ namespace: ns, name: "", subresource: "", body: obj, query: q, dryRun, user, store, registry: ctx.registry });
@@ -157,7 +172,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
     case "update": {
       const n = negotiate(ex.headers.accept as string | undefined, { allow: sub ? [] : [...OBJECT_REPRS] });
       const dryRun = dryRunOf(q);
-      const body = await readObjectBody(ex, ctx);
+      const body = await readObjectBody(ex, ctx, sub === "scale" ? { apiVersion: "autoscaling/v1", kind: "Scale" } : { apiVersion: groupVersion(def), kind: def.kind });
       if (sub === "scale") {
         checkBodyIdentity(def, info, body, { apiVersion: "autoscaling/v1", kind: "Scale" });
         const res = await store.guaranteedUpdate(ns, info.name, (cur) => applyScale(def, cur!, body, store.gr), { dryRun }, (o, old) => ctx.admission.admit("UPDATE", info, def, o, old, user));
@@ -256,7 +271,7 @@ async function handleCustom(ex: Exchange, info: RequestInfo, entry: ResourceEntr
   const n = negotiate(ex.headers.accept as string | undefined, { allow: [] });
   const dryRun = dryRunOf(ex.query);
   let body: Obj | undefined;
-  if (verb === "create" || verb === "update") body = await readObjectBody(ex, ctx);
+  if (verb === "create" || verb === "update") body = await readObjectBody(ex, ctx, { apiVersion: sub.kind.group ? `${sub.kind.group}/${sub.kind.version}` : sub.kind.version, kind: sub.kind.kind });
   else if (verb === "patch") throw errors.unsupportedMediaType(String(ex.headers["content-type"] ?? ""));
   const def = entry.def;
   const res = await sub.handle({
@@ -278,8 +293,8 @@ async function readDeleteOptions(ex: Exchange, ctx: ResourceContext): Promise<De
   if (raw.length) {
     const ct = ex.headers["content-type"] as string | undefined;
     const type = bodyTypeOf(ct);
-    if (type !== "json" && type !== "yaml") throw errors.unsupportedMediaType(ct ?? "");
-    const body = decodeBody(raw, type);
+    if (type !== "json" && type !== "yaml" && type !== "protobuf") throw errors.unsupportedMediaType(ct ?? "");
+    const body = type === "protobuf" ? decodeProtobufBody(raw, ct ?? "", { apiVersion: "meta.k8s.io/v1", kind: "DeleteOptions" }) : decodeBody(raw, type);
     if (body !== null) {
       if (!isPlainObject(body)) throw errors.badRequest("the DeleteOptions body is not an object");
       const b = body as Obj;

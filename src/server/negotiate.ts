@@ -88,7 +88,7 @@ export function negotiate(accept: string | undefined, opts: NegotiateOptions): N
   throw errors.notAcceptable();
 }
 
-export type BodyType = "json" | "yaml" | "json-patch" | "merge-patch" | "strategic-merge-patch" | "apply-patch";
+export type BodyType = "json" | "yaml" | "protobuf" | "json-patch" | "merge-patch" | "strategic-merge-patch" | "apply-patch";
 
 /** The request body's media type; undefined when kapi cannot read it. */
 export function bodyTypeOf(contentType: string | undefined): BodyType | undefined {
@@ -96,6 +96,7 @@ export function bodyTypeOf(contentType: string | undefined): BodyType | undefine
   switch (base) {
     case "": case "application/json": case "*/*": return "json";
     case "application/yaml": case "application/x-yaml": case "text/yaml": return "yaml";
+    case "application/vnd.kubernetes.protobuf": return "protobuf";
     case "application/json-patch+json": return "json-patch";
     case "application/merge-patch+json": return "merge-patch";
     case "application/strategic-merge-patch+json": return "strategic-merge-patch";
