@@ -9,7 +9,7 @@ import { startApiServer, VERSION } from "../server/apiserver.js";
 /** The flags kapi acts on; any other kube-apiserver flag is accepted with a warning. */
 const IMPLEMENTED = new Set([
   "data-dir", "kubeconfig-out", "secure-port", "bind-address", "cert-dir", "tls-cert-file", "tls-private-key-file",
-  "client-ca-file", "anonymous-auth", "etcd-prefix", "min-request-timeout", "event-ttl", "v",
+  "client-ca-file", "anonymous-auth", "etcd-prefix", "etcd-compaction-interval", "min-request-timeout", "event-ttl", "v",
 ]);
 
 export async function main(argv: string[]): Promise<void> {
@@ -54,7 +54,8 @@ export async function main(argv: string[]): Promise<void> {
   const clientCA = f.isSet("client-ca-file") ? loadCaBundleSync(f.string("client-ca-file")).pem : pki.caCertPem;
   if (!f.isSet("client-ca-file")) adminCreds = { caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem };
 
-  const kv = SqliteKV.open({ dataDir });
+  // --etcd-compaction-interval drives compaction of the embedded store too (0 turns it off).
+  const kv = SqliteKV.open({ dataDir, compactIntervalMs: f.durationMs("etcd-compaction-interval"), compactKeepRevisions: f.isSet("etcd-compaction-interval") ? 0 : undefined });
   const server = await startApiServer({
     kv,
     etcdPrefix: f.string("etcd-prefix"),

@@ -101,7 +101,11 @@ export async function serveWatch(ex: Exchange, info: RequestInfo, entry: Resourc
   for (const chunk of pending) stream.write(chunk);
   pending.length = 0;
   if (ended) { stream.end(); watch.stop(); return; }
-  timer = setTimeout(finish, timeoutSeconds * 1000);
+  // At the timeout a watch with bookmarks gets a last BOOKMARK, so the client resumes from there.
+  timer = setTimeout(() => {
+    if (bookmarks && lastRV) write(encodeEvent({ type: "BOOKMARK", object: entry.store.bookmarkObject(Number(lastRV)) }));
+    finish();
+  }, timeoutSeconds * 1000);
   timer.unref?.();
   if (bookmarks) {
     bookmarkTimer = setInterval(() => {

@@ -146,3 +146,44 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+export interface WatchStream {
+  /** Parsed watch events received so far. */
+  events: { type: string; object: any }[];
+  status: () => number;
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
+  close(): void;
+}
+
+/** Opens a watch over HTTP/2 and collects its newline-delimited JSON events. */
+export function watchStream(k: Kapi, path: string, headers: Record<string, string> = {}): Promise<WatchStream> {
+  const c = k.creds();
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(k.url, { ca: c.ca, cert: c.cert, key: c.key });
+    session.on("error", reject);
+    const req = session.request({ ":method": "GET", ":path": path, ...headers });
+    const events: { type: string; object: any }[] = [];
+    let status = 0;
+    let buf = "";
+    let endResolve!: () => void;
+    const ended = new Promise<void>((r) => { endResolve = r; });
+    req.setEncoding("utf8");
+    req.on("response", (h) => {
+      status = Number(h[":status"]);
+      resolve({ events, status: () => status, ended, close: () => { req.close(); session.close(); } });
+    });
+    req.on("data", (d: string) => {
+      buf += d;
+      let nl;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.trim()) events.push(JSON.parse(line));
+      }
+    });
+    req.on("end", () => { session.close(); endResolve(); });
+    req.on("close", () => endResolve());
+    req.on("error", (e) => { endResolve(); reject(e); });
+  });
+}

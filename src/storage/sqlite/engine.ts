@@ -100,6 +100,7 @@ export class SqliteKV implements KV {
   private sweeping = false;
   private readonly compactTimer: NodeJS.Timeout | undefined;
   private autoCompacting = false;
+  private lastTickRevision: number | undefined;
   private closing: Promise<void> | undefined;
   private failure: StorageUnavailableError | undefined;
 
@@ -441,10 +442,17 @@ export class SqliteKV implements KV {
 
   // ---- compaction ----
 
+  /**
+   * Like kube-apiserver's compactor: each tick compacts up to the revision seen at the
+   * previous tick, so history spans at least one interval (and compactKeepRevisions).
+   */
   private autoCompact(): void {
     if (this.autoCompacting || this.unusable()) return;
     const meta = this.reader.meta();
-    const target = meta.revision - this.opts.compactKeepRevisions;
+    const previous = this.lastTickRevision;
+    this.lastTickRevision = meta.revision;
+    if (previous === undefined) return;
+    const target = Math.min(previous, meta.revision - this.opts.compactKeepRevisions);
     if (target <= meta.compacted) return;
     this.autoCompacting = true;
     this.compact(target)
