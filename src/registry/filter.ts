@@ -33,7 +33,12 @@ export function buildFilter(def: ResourceDef, labelSelector: string | null, fiel
     }
     const getters = sel.requirements.map((r) => {
       const get = fieldGetter(def, r.field);
-      if (!get) throw errors.badRequest(`field label not supported: ${r.field}`);
+      if (!get) {
+        // Types with their own field labels word it differently from the generic conversion.
+        throw errors.badRequest(def.fieldSelectors
+          ? `field label not supported: ${r.field}`
+          : `"${r.field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+      }
       return { get, r };
     });
     if (getters.length) {

@@ -8,7 +8,7 @@ import { CompactedError, FutureRevisionError } from "../storage/kv.js";
 import { ApiError, errors, type GroupResource } from "../server/status.js";
 import { type Obj, type ResourceDef, type Cause, groupVersion, listKind } from "./resource.js";
 import type { ObjectFilter } from "./filter.js";
-import { validateNewObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { validateNewObjectMeta, validateObjectMetaUpdate, canonicalOrder, withResourceVersion } from "./meta.js";
 import { jsonEqual } from "./equal.js";
 
 export interface ListOptions {
@@ -114,14 +114,14 @@ export class GenericStore {
     let obj = JSON.parse(Buffer.from(kv.value.buffer, kv.value.byteOffset, kv.value.byteLength).toString("utf8")) as Obj;
     const conv = this.def.storageConversion;
     if (conv && obj.apiVersion === conv.apiVersion) obj = conv.fromStorage(obj);
-    obj.metadata.resourceVersion = String(revision);
+    withResourceVersion(obj, String(revision));
     return obj;
   }
 
   /** The stored bytes: the object in its storage version, without resourceVersion. */
   encode(obj: Obj): Buffer {
     const conv = this.def.storageConversion;
-    const stored = conv ? conv.toStorage(obj) : obj;
+    const stored = canonicalOrder(conv ? conv.toStorage(obj) : obj);
     const rv = stored.metadata.resourceVersion;
     delete stored.metadata.resourceVersion;
     const bytes = Buffer.from(JSON.stringify(stored));
@@ -267,8 +267,9 @@ export class GenericStore {
     for (let attempt = 0; ; attempt++) {
       const res = await this.kv.create(this.key(namespace, obj.metadata.name), this.encode(obj), this.def.ttlSeconds);
       if (res.ok) {
-        obj.metadata.resourceVersion = String(res.revision);
-        return obj;
+        const out = canonicalOrder(obj);
+        withResourceVersion(out, String(res.revision));
+        return out;
       }
       if (!generated || attempt + 1 >= GENERATE_NAME_ATTEMPTS) throw errors.alreadyExists(this.gr, obj.metadata.name);
       obj.metadata.name = obj.metadata.generateName + generateSuffix();
@@ -307,12 +308,13 @@ export class GenericStore {
       if (opts.dryRun) return { obj: next, created: false };
       const res = await this.kv.update(key, bytes, curKV.modRevision, this.def.ttlSeconds);
       if (!res.ok) continue;
-      next.metadata.resourceVersion = String(res.revision);
+      const out = canonicalOrder(next);
+      withResourceVersion(out, String(res.revision));
       if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && !next.metadata.deletionGracePeriodSeconds && !this.def.pendingFinalizers?.(next)) {
         // The last finalizer is gone: the object goes now (watchers see MODIFIED, then DELETED).
         await this.kv.delete(key, res.revision);
       }
-      return { obj: next, created: false };
+      return { obj: out, created: false };
     }
     throw errors.staleObject(this.gr, name);
   }
@@ -413,8 +415,9 @@ export class GenericStore {
         if (opts.dryRun) return { obj: next, deleted: false };
         const res = await this.kv.update(key, this.encode(next), curKV.modRevision);
         if (!res.ok) continue;
-        nm.resourceVersion = String(res.revision);
-        return { obj: next, deleted: false };
+        const out = canonicalOrder(next);
+        withResourceVersion(out, String(res.revision));
+        return { obj: out, deleted: false };
       }
       if (opts.dryRun) return { obj: current, deleted: true };
       const res = await this.kv.delete(key, curKV.modRevision);

@@ -183,7 +183,11 @@ test("system namespaces cannot be deleted", async () => {
 test("bad selectors → 400", async () => {
   assertStatus(await request(k, "GET", `${CM}?labelSelector=${encodeURIComponent("a=(b")}`), 400, "BadRequest");
   const s = assertStatus(await request(k, "GET", `${CM}?fieldSelector=spec.foo%3Dbar`), 400, "BadRequest");
-  assert.match(s.message, /field label not supported: spec\.foo/);
+  assert.equal(s.message, '"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"');
+  const p = assertStatus(await request(k, "GET", "/api/v1/namespaces/errs/pods?fieldSelector=spec.foo%3Dbar"), 400, "BadRequest");
+  assert.equal(p.message, "field label not supported: spec.foo");
+  const l = assertStatus(await request(k, "GET", `${CM}?labelSelector=${encodeURIComponent("a=(b")}`), 400, "BadRequest");
+  assert.equal(l.message, "unable to parse requirement: found '(', expected: identifier");
 });
 
 test("every response carries an Audit-Id", async () => {
