@@ -112,7 +112,8 @@ export function request(k: Kapi, method: string, path: string, opts: { body?: st
     session.on("error", rej);
     const headers: http2.OutgoingHttpHeaders = { ":method": method, ":path": path, ...(opts.headers ?? {}) };
     if (opts.body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
-    const req = session.request(headers);
+    // Node ends GET/DELETE streams at once unless told a body follows.
+    const req = session.request(headers, { endStream: opts.body === undefined });
     const timer = setTimeout(() => { session.destroy(); rej(new Error(`request ${method} ${path} timed out`)); }, opts.timeoutMs ?? 15000);
     let status = 0;
     let respHeaders: http2.IncomingHttpHeaders = {};
