@@ -5,11 +5,12 @@ import { parseFlags, helpText, FlagError, HelpRequested } from "./flags.js";
 import { SqliteKV } from "../storage/sqlite/index.js";
 import { ensureServingPki, writeKubeconfig, defaultCertDir, loadCaBundleSync } from "../pki/index.js";
 import { startApiServer, VERSION } from "../server/apiserver.js";
+import { loadEncryptionConfig } from "../storage/transformers/index.js";
 
 /** The flags kapi acts on; any other kube-apiserver flag is accepted with a warning. */
 const IMPLEMENTED = new Set([
   "data-dir", "kubeconfig-out", "secure-port", "bind-address", "cert-dir", "tls-cert-file", "tls-private-key-file",
-  "client-ca-file", "anonymous-auth", "etcd-prefix", "etcd-compaction-interval", "min-request-timeout", "event-ttl", "v",
+  "client-ca-file", "anonymous-auth", "etcd-prefix", "etcd-compaction-interval", "encryption-provider-config", "min-request-timeout", "event-ttl", "v",
 ]);
 
 export async function main(argv: string[]): Promise<void> {
@@ -66,6 +67,7 @@ export async function main(argv: string[]): Promise<void> {
     maxRequestBytes: 3 * 1024 * 1024,
     minRequestTimeoutSeconds: f.number("min-request-timeout"),
     eventTTLSeconds: Math.round(f.durationMs("event-ttl") / 1000),
+    encryption: f.isSet("encryption-provider-config") ? loadEncryptionConfig(resolve(f.string("encryption-provider-config"))) : undefined,
   });
   const host = bindAddress === "0.0.0.0" || bindAddress === "::" ? "127.0.0.1" : bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
   const url = `https://${host}:${server.port}`;

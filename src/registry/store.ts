@@ -301,7 +301,7 @@ export class GenericStore {
       const desired = await mutate(this.decode(curKV));
       const next = this.prepareUpdate(current, desired, opts.subresource);
       if (admit) await admit(next, current);
-      if (jsonEqual(withoutVersion(next), withoutVersion(current))) {
+      if (!curKV.stale && jsonEqual(withoutVersion(next), withoutVersion(current))) {
         return { obj: current, created: false }; // a no-op write changes nothing, not even the version
       }
       const bytes = this.encode(next);

@@ -1,6 +1,8 @@
 // Assembles a running API server from its configuration: storage, registry, the request
 // pipeline and the listener. Used by the command line and by tests alike.
 import type { KV } from "../storage/kv.js";
+import type { ResourceDef } from "../registry/resource.js";
+import { TransformingKV, type ResourceTransformers } from "../storage/transformers/index.js";
 import { ResourceRegistry } from "../registry/registry.js";
 import { builtinResources, builtinBootstrapObjects } from "../api/index.js";
 import { Discovery } from "../discovery/index.js";
@@ -23,6 +25,8 @@ export interface ApiServerConfig {
   maxRequestBytes: number;
   minRequestTimeoutSeconds: number;
   eventTTLSeconds: number;
+  /** From --encryption-provider-config: which resources are encrypted, and how. */
+  encryption?: ResourceTransformers;
 }
 
 export interface ApiServer {
@@ -43,9 +47,19 @@ export const VERSION = {
   platform: `${process.platform}/${process.arch === "x64" ? "amd64" : process.arch}`,
 };
 
+/** Wraps the engine so the resources named by the encryption config are stored encrypted. */
+function encryptingKV(kv: KV, prefix: string, defs: ResourceDef[], enc: ResourceTransformers): KV {
+  const root = prefix.replace(/\/$/, "");
+  const byPrefix = defs.map((d) => ({ prefix: `${root}/${d.storagePath ?? d.plural}/`, chain: enc.forResource(d.group, d.plural) }))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  return new TransformingKV(kv, (key) => byPrefix.find((p) => key.startsWith(p.prefix))?.chain);
+}
+
 export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
-  const registry = new ResourceRegistry(cfg.kv, cfg.etcdPrefix);
-  for (const def of builtinResources()) {
+  const defs = builtinResources();
+  const kv = cfg.encryption ? encryptingKV(cfg.kv, cfg.etcdPrefix, defs, cfg.encryption) : cfg.kv;
+  const registry = new ResourceRegistry(kv, cfg.etcdPrefix);
+  for (const def of defs) {
     registry.add(def.plural === "events" && def.group === "" ? { ...def, ttlSeconds: cfg.eventTTLSeconds } : def);
   }
   await bootstrapNamespaces(registry);

@@ -13,6 +13,11 @@ export interface KeyValue {
   version: number;
   /** Lease (TTL) id the key is attached to, 0 when none. */
   lease?: number;
+  /**
+   * Set by value transformers when the value is not in the form a write would produce now
+   * (e.g. encrypted with an old key): an unchanged update must still rewrite it.
+   */
+  stale?: boolean;
 }
 
 /**

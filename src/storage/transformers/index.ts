@@ -1,0 +1,3 @@
+export { loadEncryptionConfig, type ResourceTransformers } from "./encryption-config.js";
+export { TransformingKV, type ChainForKey } from "./transforming-kv.js";
+export type { ValueTransformer } from "./providers.js";
