@@ -20,6 +20,8 @@ export interface BenchOptions {
   kapiBin: string;
   kapiArgs: string[];
   keepData: boolean;
+  /** Run kapi on a fresh etcd per scenario instead of the embedded store. */
+  etcd: boolean;
   resultsDir: string;
   help: boolean;
   /** Every --name=value given, for scenario flags; read through param(). */
@@ -35,7 +37,8 @@ export const RUNNER_FLAGS: FlagSpec[] = [
   { name: "connections", help: "HTTP/2 connections the load generator spreads streams over", default: 4 },
   { name: "json", help: "print the results as JSON on stdout instead of writing bench/results/", default: false },
   { name: "kapi-bin", help: "the kapi entry point to run", default: DEFAULT_KAPI_BIN },
-  { name: "kapi-arg", help: "an extra kapi flag, repeatable (e.g. --kapi-arg=--etcd-servers=http://127.0.0.1:2379)", default: "" },
+  { name: "kapi-arg", help: "an extra kapi flag, repeatable (e.g. --kapi-arg=--v=2)", default: "" },
+  { name: "etcd", help: "run kapi on a fresh etcd per scenario (on the server's core with --pin) instead of its embedded store", default: false },
   { name: "keep-data", help: "keep kapi's temporary data directories", default: false },
   { name: "results-dir", help: "where the JSON results are written", default: RESULTS_DIR },
   { name: "help", help: "show this help", default: false },
@@ -59,7 +62,7 @@ export function parseArgs(argv: string[], known: FlagSpec[]): BenchOptions {
   }
   const o: BenchOptions = {
     durationSec: 0, warmupSec: 0, scenarios: [], pin: false, concurrency: 0, connections: 0,
-    json: false, kapiBin: "", kapiArgs, keepData: false, resultsDir: "", help: false, raw,
+    json: false, kapiBin: "", kapiArgs, keepData: false, etcd: false, resultsDir: "", help: false, raw,
   };
   o.durationSec = param(o, "duration", 10, { min: 0.1 });
   o.warmupSec = param(o, "warmup", 1, { min: 0 });
@@ -70,6 +73,7 @@ export function parseArgs(argv: string[], known: FlagSpec[]): BenchOptions {
   o.json = param(o, "json", false);
   o.kapiBin = param(o, "kapi-bin", DEFAULT_KAPI_BIN);
   o.keepData = param(o, "keep-data", false);
+  o.etcd = param(o, "etcd", false);
   o.resultsDir = param(o, "results-dir", RESULTS_DIR);
   o.help = param(o, "help", false);
   return o;

@@ -37,7 +37,7 @@ export function markdown(r: Report): string {
   const out: string[] = [];
   out.push(`## kapi benchmark, ${r.date}`, "");
   out.push(`Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}.`);
-  out.push(`Settings: ${s.durationSec} s per timed phase (after ${s.warmupSec} s warm-up), ${s.concurrency} in flight over ${s.connections} HTTP/2 connections, ${s.pinned ? "server pinned to core 0, load generator to core 1" : "not pinned"}${(s.kapiArgs as string[]).length ? `, kapi flags: ${(s.kapiArgs as string[]).join(" ")}` : ""}.`, "");
+  out.push(`Settings: ${s.durationSec} s per timed phase (after ${s.warmupSec} s warm-up), ${s.concurrency} in flight over ${s.connections} HTTP/2 connections, ${s.pinned ? "server pinned to core 0, load generator to core 1" : "not pinned"}${(s.kapiArgs as string[]).length ? `, kapi flags: ${(s.kapiArgs as string[]).join(" ")}` : ""}${s.storage ? `, storage: ${s.storage}` : ""}.`, "");
   out.push("| scenario | one op | ops | throughput | p50 ms | p99 ms | errors | server peak RSS MiB | server CPU | loadgen CPU | other CPU |");
   out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const row of r.rows) {

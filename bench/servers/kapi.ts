@@ -4,10 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
+import type { ChildProcess } from "node:child_process";
 import { spawnNode, stopProcess, onExit } from "../procs.js";
 import { Api } from "../api.js";
 import type { Target } from "../loadgen/protocol.js";
 import type { Server } from "./types.js";
+import { startEtcd, type Etcd } from "./etcd.js";
 
 export interface KapiOptions {
   bin: string;
@@ -16,30 +18,61 @@ export interface KapiOptions {
   core?: number;
   keepData?: boolean;
   startTimeoutMs?: number;
+  /** Run on a fresh etcd started for this server (on the same core), instead of the embedded store. */
+  etcd?: boolean;
 }
 
 export async function startKapi(o: KapiOptions): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), "kapi-bench-"));
-  const args = [o.bin, `--data-dir=${dataDir}`, "--secure-port=0", "--bind-address=127.0.0.1", ...o.args];
-  const child = spawnNode(args, { core: o.core, stdio: ["ignore", "pipe", "pipe"] });
+  let etcd: Etcd | undefined;
+  let child: ChildProcess | undefined;
   let out = "";
-  child.stdout!.on("data", (d) => { out += d; });
-  child.stderr!.on("data", (d) => { out += d; });
   const cleanup = () => { if (!o.keepData) rmSync(dataDir, { recursive: true, force: true }); };
   const unhook = onExit(cleanup); // an interrupted run leaves no data directory behind
-  const stop = async () => { await stopProcess(child, 10_000); cleanup(); unhook(); };
+  const stopKapi = async () => { if (child) await stopProcess(child, 10_000); };
+  const stop = async () => { await stopKapi(); await etcd?.stop(); cleanup(); unhook(); };
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`kapi did not start in time:\n${out}`)), o.startTimeoutMs ?? 60_000);
-      child.stdout!.on("data", () => {
-        const m = /serving on (https:\/\/\S+)/.exec(out);
-        if (m) { clearTimeout(timer); resolve(m[1]); }
+    if (o.etcd) etcd = await startEtcd({ core: o.core });
+    const args = [o.bin, `--data-dir=${dataDir}`, "--secure-port=0", "--bind-address=127.0.0.1", ...(etcd ? [`--etcd-servers=${etcd.endpoint}`] : []), ...o.args];
+    /** Spawns kapi on the data directory and waits for /readyz; returns the ms that took. */
+    const launch = async (): Promise<{ url: string; target: Target; readyMs: number }> => {
+      const t0 = performance.now();
+      out = "";
+      const c = spawnNode(args, { core: o.core, stdio: ["ignore", "pipe", "pipe"] });
+      child = c;
+      c.stdout!.on("data", (d) => { out += d; });
+      c.stderr!.on("data", (d) => { out += d; });
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`kapi did not start in time:\n${out}`)), o.startTimeoutMs ?? 120_000);
+        c.stdout!.on("data", () => {
+          const m = /serving on (https:\/\/\S+)/.exec(out);
+          if (m) { clearTimeout(timer); resolve(m[1]); }
+        });
+        c.once("exit", (code, sig) => { clearTimeout(timer); reject(new Error(`kapi exited (${code ?? sig}) before serving:\n${out}`)); });
       });
-      child.once("exit", (code, sig) => { clearTimeout(timer); reject(new Error(`kapi exited (${code ?? sig}) before serving:\n${out}`)); });
-    });
-    const target = { url, ...readAdminCreds(join(dataDir, "admin.kubeconfig")) };
-    await waitReady(target, o.startTimeoutMs ?? 60_000);
-    return { kind: "kapi", url, pid: child.pid!, target, output: () => out, stop };
+      const target = { url, ...readAdminCreds(join(dataDir, "admin.kubeconfig")) };
+      await waitReady(target, o.startTimeoutMs ?? 120_000);
+      return { url, target, readyMs: performance.now() - t0 };
+    };
+    const first = await launch();
+    const server: Server = {
+      kind: etcd ? "kapi+etcd" : "kapi",
+      url: first.url,
+      pid: child!.pid!,
+      target: first.target,
+      output: () => out,
+      stop,
+      storagePid: etcd?.pid,
+      restart: async () => {
+        await stopKapi();
+        const again = await launch();
+        server.url = again.url;
+        server.target = again.target;
+        server.pid = child!.pid!;
+        return again.readyMs;
+      },
+    };
+    return server;
   } catch (e) {
     await stop();
     throw e;

@@ -11,4 +11,11 @@ export interface Server {
   /** Everything the server printed (for error messages). */
   output(): string;
   stop(): Promise<void>;
+  /** The storage process (etcd), when the server has one of its own. */
+  storagePid?: number;
+  /**
+   * Stops the server and starts it again on the same data (kapi only); resolves with the
+   * milliseconds from spawn to /readyz. pid, url and target describe the new process after.
+   */
+  restart?(): Promise<number>;
 }

@@ -22,6 +22,9 @@ export function createAdmission(registry: ResourceRegistry): Admission {
   return {
     validateNamespace: (info, def) => lifecycle.checkCreate(info, def),
     validateDelete: (info, def) => lifecycle.checkDelete(info, def),
-    admit: async () => {},
+    // Plugins that concern one type are declared with it (ResourceDef.admit).
+    admit: async (op, info, def, obj, old, user) => {
+      if (def.admit && op !== "CONNECT") await def.admit({ operation: op, obj, old, namespace: info.namespace, subresource: info.subresource, user, registry });
+    },
   };
 }

@@ -48,6 +48,9 @@ export function builtinResources(): ResourceDef[] {
 
 /** Objects kube-apiserver creates at start (system priority classes, flow schemas …). */
 export function builtinBootstrapObjects(): Obj[] {
-  const groups: { resources: ResourceDef[]; bootstrap?: Obj[] }[] = [core, apiregistration, apps, events, authentication, authorization, autoscaling, batch, certificates, networking, policy, rbac, storage, admissionregistration, apiextensions, scheduling, coordination, node, discovery, flowcontrol];
-  return groups.flatMap((g) => g.bootstrap ?? []);
+  // A group's bootstrap is a list, or a function of everything served (apiregistration's
+  // local APIServices depend on the other groups).
+  const groups: { resources: ResourceDef[]; bootstrap?: Obj[] | ((served: ResourceDef[]) => Obj[]) }[] = [core, apiregistration, apps, events, authentication, authorization, autoscaling, batch, certificates, networking, policy, rbac, storage, admissionregistration, apiextensions, scheduling, coordination, node, discovery, flowcontrol];
+  const served = builtinResources();
+  return groups.flatMap((g) => (typeof g.bootstrap === "function" ? g.bootstrap(served) : g.bootstrap ?? []));
 }

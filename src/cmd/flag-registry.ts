@@ -352,7 +352,7 @@ export const FLAG_REGISTRY: readonly FlagDef[] = [
     ["port", "int", "Old name of --insecure-port (removed in 1.24).", { removed: true }],
     ["kubelet-https", "bool", "Reach kubelets over HTTPS (removed in 1.22; always HTTPS).", { removed: true }],
     ["basic-auth-file", "string", "Static password file for basic authentication (removed in 1.19).", { removed: true }],
-    ["enable-swagger-ui", "bool", "Serve a Swagger UI at /swagger-ui (removed with Swagger 1.2 support).", { removed: true }],
+    ["enable-swagger-ui", "bool", "Serve a Swagger UI over /openapi/v2 at /swagger-ui/ (kube-apiserver dropped this flag; kapi keeps it)."],
     ["experimental-encryption-provider-config", "string", "Old name of --encryption-provider-config (removed).", { removed: true }],
     ["repair-malformed-updates", "bool", "Fix up malformed update requests (removed).", { removed: true }],
     ["storage-versions", "string", "Storage version per API group (removed).", { removed: true }],

@@ -59,7 +59,8 @@ export class Discovery {
       };
       if (def.shortNames?.length) r.shortNames = def.shortNames;
       if (def.categories?.length) r.categories = def.categories;
-      r.storageVersionHash = storageVersionHash(def);
+      // Computed resources (TokenReview …) are never stored, so have no storage version.
+      if (!def.virtualCreate) r.storageVersionHash = storageVersionHash(def);
       resources.push(r);
       for (const s of subresourcesOf(def)) {
         const sr: Record<string, unknown> = { name: `${def.plural}/${s.name}`, singularName: "", namespaced: def.namespaced };

@@ -1,9 +1,11 @@
-// Applying PATCH bodies to the current object.
-import jsonpatch from "fast-json-patch";
-import { errors, ApiError } from "../server/status.js";
+// Applying PATCH bodies (JSON patch, JSON merge patch, strategic merge patch) to the
+// current object, with kube-apiserver's errors.
+import { errors } from "../server/status.js";
 import type { BodyType } from "../server/negotiate.js";
 import { isPlainObject } from "../server/codec.js";
-import { strategicMerge } from "./strategic-merge.js";
+import type { ResourceDef } from "../registry/resource.js";
+import { strategicMergePatch, applyJsonPatch, openAPISchema, ANY, type PatchSchema } from "../patch/index.js";
+import { schemaIndex } from "../openapi/index.js";
 
 /** RFC 7386: objects merge recursively, null deletes, everything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -16,7 +18,22 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-export function applyPatch(current: Record<string, unknown>, type: BodyType, body: Buffer, schemaKind?: string): Record<string, unknown> {
+const schemas = new Map<string, PatchSchema>();
+
+/** The patch schema (merge keys, list types) of a kind, from the served OpenAPI definitions. */
+export function patchSchemaOf(group: string, version: string, kind: string): PatchSchema {
+  const key = `${group}/${version}/${kind}`;
+  let s = schemas.get(key);
+  if (!s) {
+    const index = schemaIndex();
+    const name = index.nameOf({ group, version, kind });
+    s = name ? openAPISchema(index.definitions, name) : ANY;
+    schemas.set(key, s);
+  }
+  return s;
+}
+
+export function applyPatch(current: Record<string, unknown>, type: BodyType, body: Buffer, def: Pick<ResourceDef, "group" | "version" | "kind">): Record<string, unknown> {
   let patch: unknown;
   try {
     patch = JSON.parse(body.toString("utf8"));
@@ -25,31 +42,14 @@ export function applyPatch(current: Record<string, unknown>, type: BodyType, bod
   }
   switch (type) {
     case "merge-patch": {
+      if (patch === null) return current;
       if (!isPlainObject(patch)) throw errors.badRequest("error decoding patch: patch must be a JSON object");
       return mergePatch(current, patch) as Record<string, unknown>;
     }
-    case "strategic-merge-patch": {
-      if (!isPlainObject(patch)) throw errors.badRequest("error decoding patch: patch must be a JSON object");
-      return strategicMerge(current, patch, schemaKind) as Record<string, unknown>;
-    }
-    case "json-patch": {
-      if (!Array.isArray(patch)) throw errors.badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
-      const doc = structuredClone(current);
-      try {
-        const validation = jsonpatch.validate(patch as jsonpatch.Operation[], doc);
-        if (validation) throw validation;
-        const res = jsonpatch.applyPatch(doc, patch as jsonpatch.Operation[], false, true);
-        return res.newDocument as Record<string, unknown>;
-      } catch (e) {
-        if (e instanceof ApiError) throw e;
-        const err = e as { name?: string; message?: string; operation?: { op?: string; path?: string } };
-        if (err.name === "TEST_OPERATION_FAILED") {
-          throw new ApiError(422, "Invalid", `the server rejected our request due to an error in our request: testing value ${err.operation?.path ?? ""} failed`);
-        }
-        const msg = (err.message ?? String(e)).split("\n")[0];
-        throw new ApiError(422, "Invalid", `the server rejected our request due to an error in our request: ${msg}`);
-      }
-    }
+    case "strategic-merge-patch":
+      return strategicMergePatch(current, patch, patchSchemaOf(def.group, def.version, def.kind));
+    case "json-patch":
+      return applyJsonPatch(current, patch) as Record<string, unknown>;
     default:
       throw errors.unsupportedMediaType(type);
   }

@@ -11,10 +11,13 @@ import type { Obj, ResourceDef, SubresourceDef, Verb } from "../registry/resourc
 import { groupVersion } from "../registry/resource.js";
 import { buildFilter } from "../registry/filter.js";
 import { toTable, partialObjectMetadata, type IncludeObject } from "../registry/table.js";
-import type { DeleteOptions } from "../registry/store.js";
+import { listJSONChunks, type DeleteOptions } from "../registry/store.js";
+import { writeChunks } from "./chunked.js";
 import { writeObject, writeError } from "./respond.js";
 import { applyPatch } from "./patch.js";
+import { auditRecordOf } from "../audit/filter.js";
 import { decodeKubernetesProtobuf, ProtobufDecodeError } from "../protobuf/index.js";
+import { findUnknownAndDuplicateFields, findUnknownFields } from "../openapi/index.js";
 import { serveWatch } from "./watch.js";
 import type { Admission } from "../admission/index.js";
 import type { UserInfo } from "../authn/index.js";
@@ -67,10 +70,44 @@ async function readObjectBody(ex: Exchange, ctx: ResourceContext, expected?: { a
   if (type !== "json" && type !== "yaml" && type !== "protobuf") throw errors.unsupportedMediaType(ct ?? "");
   const raw = await ex.readBody(ctx.maxRequestBytes);
   if (raw.length === 0) throw errors.badRequest("the body of the request was empty");
-  if (type === "protobuf") return decodeProtobufBody(raw, ct ?? "", expected);
-  const obj = decodeBody(raw, type);
+  const obj = type === "protobuf" ? decodeProtobufBody(raw, ct ?? "", expected) : decodeBody(raw, type);
+  auditRecordOf(ex)?.setRequestObject(obj);
   if (!isPlainObject(obj)) throw errors.badRequest("the object provided is unrecognized or malformed: expected a JSON object");
+  // Protobuf cannot carry unknown or duplicate fields; JSON and YAML are checked against the schema.
+  if (expected && type !== "protobuf") checkFields(ex, expected, fieldValidationOf(ex.query), () => findUnknownAndDuplicateFields(gvkOf(expected), raw, type).messages);
   return obj as Obj;
+}
+
+type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+/** kube-apiserver's fieldValidation parameter; Warn when absent. */
+function fieldValidationOf(q: URLSearchParams): FieldValidation {
+  const v = q.get("fieldValidation");
+  if (v === null || v === "") return "Warn";
+  if (v === "Strict" || v === "Warn" || v === "Ignore") return v;
+  throw errors.badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got: ${JSON.stringify(v)}`);
+}
+
+function gvkOf(t: { apiVersion: string; kind: string }): { group: string; version: string; kind: string } {
+  const slash = t.apiVersion.indexOf("/");
+  return slash < 0 ? { group: "", version: t.apiVersion, kind: t.kind } : { group: t.apiVersion.slice(0, slash), version: t.apiVersion.slice(slash + 1), kind: t.kind };
+}
+
+/** Strict rejects unknown and duplicate fields (400); Warn returns them as Warning headers. */
+function checkFields(ex: Exchange, t: { apiVersion: string; kind: string }, mode: FieldValidation, problems: () => string[]): void {
+  if (mode === "Ignore") return;
+  const found = problems();
+  if (!found.length) return;
+  if (mode === "Strict") {
+    throw errors.badRequest(`${t.kind} in version ${JSON.stringify(gvkOf(t).version)} cannot be handled as a ${t.kind}: strict decoding error: ${found.join(", ")}`);
+  }
+  addWarnings(ex, found);
+}
+
+function addWarnings(ex: Exchange, messages: string[]): void {
+  const existing = ex.extraHeaders.warning;
+  const list = Array.isArray(existing) ? existing : existing !== undefined ? [String(existing)] : [];
+  ex.extraHeaders.warning = [...list, ...messages.map((m) => `299 - ${JSON.stringify(m)}`)];
 }
 
 function decodeProtobufBody(raw: Buffer, ct: string, expected?: { apiVersion: string; kind: string }): Obj {
@@ -83,6 +120,10 @@ function decodeProtobufBody(raw: Buffer, ct: string, expected?: { apiVersion: st
     }
     throw e;
   }
+}
+
+function parsePatchForAudit(raw: Buffer): unknown {
+  try { return JSON.parse(raw.toString("utf8")); } catch { return undefined; }
 }
 
 function includeObjectOf(q: URLSearchParams): IncludeObject {
@@ -125,7 +166,9 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
   switch (info.verb) {
     case "get": {
       const n = negotiate(ex.headers.accept as string | undefined, { allow: sub ? [] : [...OBJECT_REPRS] });
-      const obj = await store.get(ns, info.name, q.get("resourceVersion") ?? undefined);
+      const obj = def.virtualRead
+        ? await def.virtualRead.get({ namespace: ns, name: info.name, subresource: "", query: q, dryRun: false, user, store, registry: ctx.registry })
+        : await store.get(ns, info.name, q.get("resourceVersion") ?? undefined);
       if (sub === "scale") return writeObject(ex, 200, getScale(def, obj), n);
       return writeOne(ex, 200, entry, obj, n);
     }
@@ -133,7 +176,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
       const n = negotiate(ex.headers.accept as string | undefined, { allow: [...LIST_REPRS] });
       const limit = parseIntParam(q.get("limit"));
       if (limit !== undefined && Number.isNaN(limit)) throw errors.badRequest(`limit: Invalid value: ${JSON.stringify(q.get("limit"))}`);
-      const list = await store.list(ns, {
+      const list = def.virtualRead ? await def.virtualRead.list({ namespace: ns, name: "", subresource: "", query: q, dryRun: false, user, store, registry: ctx.registry }) : await store.list(ns, {
         filter: buildFilter(def, q.get("labelSelector"), q.get("fieldSelector")),
         limit,
         continueToken: q.get("continue") || undefined,
@@ -151,6 +194,12 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
           items: list.items.map((o: Obj) => partialObjectMetadata(o, v)),
         }, n);
       }
+      // A list from the watch cache comes with its JSON body put together from cached encodings.
+      const chunks = n.encoding === "json" ? listJSONChunks(list) : undefined;
+      if (chunks) {
+        auditRecordOf(ex)?.setResponseObject(list);
+        return writeChunks(ex, 200, { "content-type": n.contentType, "cache-control": "no-cache, private" }, chunks);
+      }
       return writeObject(ex, 200, list, n);
     }
     case "watch":
@@ -166,7 +215,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
         return writeObject(ex, res.status, res.object, n);
       }
       await ctx.admission.validateNamespace(info, def, user);
-      const created = await store.create(ns, obj, { dryRun }, (o) => ctx.admission.admit("CREATE", info, def, o, undefined, user));
+      const created = await store.create(ns, obj, { dryRun, user }, (o) => ctx.admission.admit("CREATE", info, def, o, undefined, user));
       return writeOne(ex, 201, entry, created, n);
     }
     case "update": {
@@ -193,7 +242,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
         }
         if (preconditionRV && preconditionRV !== cur.metadata.resourceVersion) throw errors.staleObject(store.gr, info.name);
         return structuredClone(body);
-      }, { dryRun, allowCreate: def.allowCreateOnUpdate && !sub, subresource: sub }, (o, old) => ctx.admission.admit(old ? "UPDATE" : "CREATE", info, def, o, old, user));
+      }, { dryRun, user, allowCreate: def.allowCreateOnUpdate && !sub, subresource: sub }, (o, old) => ctx.admission.admit(old ? "UPDATE" : "CREATE", info, def, o, old, user));
       return writeOne(ex, res.created ? 201 : 200, entry, res.obj, n);
     }
     case "patch": {
@@ -205,10 +254,11 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
         throw errors.unsupportedMediaType(ct ?? "");
       }
       const raw = await ex.readBody(ctx.maxRequestBytes);
+      auditRecordOf(ex)?.setRequestObject(parsePatchForAudit(raw));
       const res = await store.guaranteedUpdate(ns, info.name, (cur) => {
         const base = sub === "scale" ? getScale(def, cur!) : cur!;
         const baseRV = base.metadata?.resourceVersion;
-        const patched = applyPatch(base, type, raw, def.kind) as Obj;
+        const patched = applyPatch(base, type, raw, sub === "scale" ? { group: "autoscaling", version: "v1", kind: "Scale" } : def) as Obj;
         if (typeof patched !== "object" || patched === null || Array.isArray(patched)) throw errors.badRequest("the patch did not produce an object");
         if (sub === "scale") return applyScale(def, cur!, patched, store.gr);
         // A resourceVersion in the patch is a precondition, as on kube-apiserver.
@@ -218,6 +268,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
           throw errors.badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${info.name})`);
         }
         checkBodyIdentity(def, info, patched);
+        checkFields(ex, { apiVersion: groupVersion(def), kind: def.kind }, fieldValidationOf(q), () => findUnknownFields({ group: def.group, version: def.version, kind: def.kind }, patched).map((f: string) => `unknown field ${JSON.stringify(f)}`));
         return patched;
       }, { dryRun, subresource: sub }, (o, old) => ctx.admission.admit("UPDATE", info, def, o, old, user));
       if (sub === "scale") return writeObject(ex, 200, getScale(def, res.obj), n);
@@ -271,13 +322,17 @@ async function handleCustom(ex: Exchange, info: RequestInfo, entry: ResourceEntr
   const n = negotiate(ex.headers.accept as string | undefined, { allow: [] });
   const dryRun = dryRunOf(ex.query);
   let body: Obj | undefined;
-  if (verb === "create" || verb === "update") body = await readObjectBody(ex, ctx, { apiVersion: sub.kind.group ? `${sub.kind.group}/${sub.kind.version}` : sub.kind.version, kind: sub.kind.kind });
-  else if (verb === "patch") throw errors.unsupportedMediaType(String(ex.headers["content-type"] ?? ""));
+  let rawBody: Buffer | undefined;
+  // Patches, and subresources that take any body (proxy, exec), are read by the handler.
+  if (sub.rawBody || verb === "patch") rawBody = await ex.readBody(ctx.maxRequestBytes);
+  else if (verb === "create" || verb === "update") body = await readObjectBody(ex, ctx, { apiVersion: sub.kind.group ? `${sub.kind.group}/${sub.kind.version}` : sub.kind.version, kind: sub.kind.kind });
   const def = entry.def;
   const res = await sub.handle({
     namespace: def.namespaced ? info.namespace : "", name: info.name, subresource: info.subresource,
     body, query: ex.query, dryRun, user, store: entry.store, registry: ctx.registry,
+    rawBody, contentType: ex.headers["content-type"] as string | undefined, subpath: info.parts.slice(3).join("/"),
   }, verb);
+  if (res.warnings?.length) ex.extraHeaders.warning = res.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
   if (typeof res.object === "string" || res.object instanceof Uint8Array) {
     ex.respond(res.status, { "content-type": "text/plain", "cache-control": "no-cache, private" }, res.object as string);
     return;

@@ -1,5 +1,6 @@
 // Writing objects and errors back to the client.
 import type { Exchange } from "../server/exchange.js";
+import { auditRecordOf } from "../audit/filter.js";
 import { ApiError, errors } from "../server/status.js";
 import { encode } from "../server/codec.js";
 import type { Encoding, Negotiated } from "../server/negotiate.js";
@@ -7,6 +8,7 @@ import type { Encoding, Negotiated } from "../server/negotiate.js";
 const NO_CACHE = "no-cache, private";
 
 export function writeObject(ex: Exchange, status: number, obj: unknown, n: Pick<Negotiated, "encoding" | "contentType">): void {
+  auditRecordOf(ex)?.setResponseObject(obj);
   const body = encode(obj, n.encoding);
   ex.respond(status, { "content-type": n.contentType, "cache-control": NO_CACHE }, body);
 }
@@ -34,6 +36,8 @@ export function writeError(ex: Exchange, err: unknown, encoding: Encoding = "jso
   if (ex.finished) return;
   const headers: Record<string, string> = { "content-type": encoding === "yaml" ? "application/yaml" : "application/json", "cache-control": NO_CACHE };
   if (apiErr.headers) Object.assign(headers, apiErr.headers);
-  if (apiErr.code === 429 || apiErr.code === 503) headers["retry-after"] ??= "1";
+  // Overload answers suggest a retry, unless the error brings its own headers (kube sends
+  // no Retry-After on a plain 503 such as "no endpoints available").
+  if ((apiErr.code === 429 || apiErr.code === 503) && !apiErr.headers) headers["retry-after"] ??= "1";
   ex.respond(apiErr.code, headers, encode(apiErr.toStatus(), encoding));
 }

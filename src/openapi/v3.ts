@@ -1,47 +1,73 @@
-// OpenAPI v3 documents generated from the registry: the root index at /openapi/v3 and one
-// document per group-version. Operations carry x-kubernetes-group-version-kind and the
-// write parameters (dryRun, fieldManager, fieldValidation), which kubectl reads to decide
-// that the server validates fields itself.
+// OpenAPI v3 documents: the root index at /openapi/v3 and one document per group-version,
+// with the paths the registry serves and, in components.schemas, every definition those
+// paths reach (generated from the Kubernetes 1.32 models at build time). Operations carry
+// x-kubernetes-group-version-kind and the write parameters (dryRun, fieldManager,
+// fieldValidation), which kubectl reads to decide that the server validates fields itself.
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import type { ResourceRegistry, GroupVersionEntry } from "../registry/registry.js";
-import type { ResourceDef } from "../registry/resource.js";
+import { groupVersionPaths, gvPath, referencedDefinitions, registryFingerprint, type Json, type Operation, type Param, type PathItem } from "./paths.js";
+import { definitionV3, schemaIndex } from "./schemas.js";
 
-type Json = Record<string, unknown>;
-
-function gvPath(group: string, version: string): string {
-  return group ? `apis/${group}/${version}` : `api/${version}`;
+export interface CachedDocument {
+  body: string;
+  hash: string;
+  /** The body gzipped, made on first request for it. */
+  gzip(): Buffer;
 }
 
-const QUERY = (name: string, description: string, type = "string"): Json => ({ name, in: "query", description, schema: { type, uniqueItems: true } });
-
-const WRITE_PARAMS = [
-  QUERY("dryRun", "When present, indicates that modifications should not be persisted. Valid values are: All."),
-  QUERY("fieldManager", "fieldManager is a name associated with the actor or entity that is making these changes."),
-  QUERY("fieldValidation", "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict."),
-];
-const LIST_PARAMS = ["allowWatchBookmarks", "continue", "fieldSelector", "labelSelector", "limit", "resourceVersion", "resourceVersionMatch", "sendInitialEvents", "timeoutSeconds", "watch"].map((n) =>
-  QUERY(n, `${n} list option`, n === "limit" || n === "timeoutSeconds" ? "integer" : n === "watch" || n === "allowWatchBookmarks" || n === "sendInitialEvents" ? "boolean" : "string"));
-
-function schemaName(def: ResourceDef): string {
-  const g = def.group === "" ? "core" : def.group.split(".")[0];
-  return `io.k8s.api.${g}.${def.version}.${def.kind}`;
-}
-
-function operation(def: ResourceDef, action: string, verb: string, params: Json[], kind = def.kind, group = def.group, version = def.version): Json {
-  const plural = def.plural.charAt(0).toUpperCase() + def.plural.slice(1);
+export function cachedDocument(body: string): CachedDocument {
+  let gz: Buffer | undefined;
   return {
-    tags: [def.group ? `${def.group.split(".")[0]}_${def.version}` : `core_${def.version}`],
-    description: `${verb} ${def.kind}`,
-    operationId: `${verb}${def.namespaced ? "Namespaced" : ""}${plural}`,
-    parameters: params,
-    responses: { "200": { description: "OK", content: { "application/json": { schema: { $ref: `#/components/schemas/${schemaName(def)}` } } } }, "401": { description: "Unauthorized" } },
-    "x-kubernetes-action": action,
-    "x-kubernetes-group-version-kind": { group, version, kind },
+    body,
+    hash: createHash("sha512").update(body).digest("hex").slice(0, 128).toUpperCase(),
+    gzip: () => (gz ??= gzipSync(body, { level: 6 })),
   };
 }
 
+const HTTP_STATUS: Record<string, string> = { "200": "OK", "201": "Created", "202": "Accepted" };
+
+function paramV3(p: Param): Json {
+  const out: Json = { name: p.name, in: p.in, description: p.description };
+  if (p.required) out.required = true;
+  out.schema = { type: p.type ?? "string", uniqueItems: true };
+  return out;
+}
+
+function ref(name: string): Json {
+  return name ? { $ref: `#/components/schemas/${name}` } : { type: "object" };
+}
+
+function operationV3(o: Operation): Json {
+  const out: Json = { tags: [o.tag], description: o.description, operationId: o.operationId };
+  const params = o.params.filter((p) => p.in !== "body");
+  if (params.length) out.parameters = params.map(paramV3);
+  const body = o.params.find((p) => p.in === "body");
+  if (body) out.requestBody = { content: Object.fromEntries(o.consumes.map((ct) => [ct, { schema: ref(body.schema ?? "") }])), required: true };
+  const responses: Json = {};
+  for (const [code, def] of Object.entries(o.responses)) {
+    responses[code] = { description: HTTP_STATUS[code] ?? "OK", content: Object.fromEntries(o.produces.map((ct) => [ct, { schema: ref(def) }])) };
+  }
+  responses["401"] = { description: "Unauthorized" };
+  out.responses = responses;
+  out["x-kubernetes-action"] = o.action;
+  out["x-kubernetes-group-version-kind"] = o.gvk;
+  return out;
+}
+
+export function pathsV3(items: PathItem[]): Json {
+  const paths: Json = {};
+  for (const item of items) {
+    const p: Json = {};
+    for (const o of item.ops) p[o.method] = operationV3(o);
+    p.parameters = item.params.map(paramV3);
+    paths[item.path] = p;
+  }
+  return paths;
+}
+
 export class OpenAPIV3 {
-  private readonly cache = new Map<string, { body: string; hash: string }>();
+  private readonly cache = new Map<string, { fingerprint: string; doc: CachedDocument }>();
 
   constructor(private readonly registry: ResourceRegistry) {}
 
@@ -58,64 +84,42 @@ export class OpenAPIV3 {
     return { paths };
   }
 
-  /** The serialized document for one group-version, built once. */
-  document(group: string, version: string): { body: string; hash: string } | undefined {
-    const key = gvPath(group, version);
-    const hit = this.cache.get(key);
-    if (hit) return hit;
+  /** The serialized document for one group-version, rebuilt only when the registry changes. */
+  document(group: string, version: string): CachedDocument | undefined {
     const gv = this.registry.groupVersion(group, version);
     if (!gv) return undefined;
-    const body = JSON.stringify(this.build(gv));
-    const doc = { body, hash: createHash("sha512").update(body).digest("hex").slice(0, 128).toUpperCase() };
-    this.cache.set(key, doc);
+    const key = gvPath(group, version);
+    const fingerprint = registryFingerprint(this.registry, gv);
+    const hit = this.cache.get(key);
+    if (hit && hit.fingerprint === fingerprint) return hit.doc;
+    const doc = cachedDocument(JSON.stringify(this.build(gv)));
+    this.cache.set(key, { fingerprint, doc });
     return doc;
   }
 
   /** Locates a document by the path after /openapi/v3/. */
-  byPath(path: string): { body: string; hash: string } | undefined {
+  byPath(path: string): CachedDocument | undefined {
     const parts = path.split("/").filter(Boolean);
     if (parts[0] === "api" && parts.length === 2) return this.document("", parts[1]);
     if (parts[0] === "apis" && parts.length === 3) return this.document(parts[1], parts[2]);
     return undefined;
   }
 
-  private build(gv: GroupVersionEntry): Json {
-    const paths: Json = {};
-    const base = `/${gvPath(gv.group, gv.version)}`;
-    const nsParam: Json = { name: "namespace", in: "path", required: true, schema: { type: "string", uniqueItems: true } };
-    const nameParam: Json = { name: "name", in: "path", required: true, schema: { type: "string", uniqueItems: true } };
-    for (const { def } of gv.resources.values()) {
-      const scope = def.namespaced ? `${base}/namespaces/{namespace}/${def.plural}` : `${base}/${def.plural}`;
-      const scopeParams = def.namespaced ? [nsParam] : [];
-      const verbs = new Set<string>(def.verbs);
-      const collection: Json = { parameters: scopeParams };
-      if (verbs.has("list")) collection.get = operation(def, "list", "list", LIST_PARAMS);
-      if (verbs.has("create")) collection.post = operation(def, "post", "create", WRITE_PARAMS);
-      if (verbs.has("deletecollection")) collection.delete = operation(def, "deletecollection", "deletecollection", [...LIST_PARAMS, QUERY("dryRun", "dry run")]);
-      paths[scope] = collection;
-      const item: Json = { parameters: [...scopeParams, nameParam] };
-      if (verbs.has("get")) item.get = operation(def, "get", "read", []);
-      if (verbs.has("update")) item.put = operation(def, "put", "replace", WRITE_PARAMS);
-      if (verbs.has("patch")) item.patch = operation(def, "patch", "patch", [...WRITE_PARAMS, QUERY("force", "Force is going to force Apply requests.", "boolean")]);
-      if (verbs.has("delete")) item.delete = operation(def, "delete", "delete", [QUERY("dryRun", "dry run"), QUERY("gracePeriodSeconds", "grace period", "integer"), QUERY("propagationPolicy", "propagation policy")]);
-      paths[`${scope}/{name}`] = item;
-      if (def.namespaced && verbs.has("list")) paths[`${base}/${def.plural}`] = { get: operation(def, "list", "listForAllNamespaces", LIST_PARAMS) };
-      for (const sub of ["status", "scale"] as const) {
-        if (!def.subresources?.[sub]) continue;
-        const [kind, group, version] = sub === "scale" ? ["Scale", "autoscaling", "v1"] : [def.kind, def.group, def.version];
-        paths[`${scope}/{name}/${sub}`] = {
-          parameters: [...scopeParams, nameParam],
-          get: operation(def, "get", `read${sub}`, [], kind, group, version),
-          put: operation(def, "put", `replace${sub}`, WRITE_PARAMS, kind, group, version),
-          patch: operation(def, "patch", `patch${sub}`, [...WRITE_PARAMS, QUERY("force", "force", "boolean")], kind, group, version),
-        };
-      }
-    }
+  /** The document as an object (for tests and tools). */
+  build(gv: GroupVersionEntry): Json {
+    const idx = schemaIndex();
+    const items = groupVersionPaths(gv, idx);
+    const schemas: Json = {};
+    for (const name of idx.closure(referencedDefinitions(items))) schemas[name] = definitionV3(name, idx.get(name)!);
     return {
       openapi: "3.0.0",
       info: { title: "Kubernetes", version: "v1.32.0" },
-      paths,
-      components: { schemas: {} },
+      paths: pathsV3(items),
+      components: {
+        schemas,
+        securitySchemes: { BearerToken: { type: "apiKey", description: "Bearer Token authentication", name: "authorization", in: "header" } },
+      },
+      security: [{ BearerToken: [] }],
     };
   }
 }

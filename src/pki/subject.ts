@@ -21,7 +21,18 @@ type NameField = string | string[] | undefined;
  * single attribute and an array when the attribute repeats, so both shapes are handled.
  */
 export function subjectOfPeerCertificate(cert: PeerCertificate | X509Certificate): CertificateSubject {
-  const subject = cert instanceof X509Certificate ? cert.toLegacyObject().subject : cert?.subject;
+  if (cert instanceof X509Certificate) {
+    // toLegacyObject() is costly and a connection's certificate object serves all its requests.
+    let s = subjects.get(cert);
+    if (!s) subjects.set(cert, (s = subjectOf(cert.toLegacyObject().subject)));
+    return { user: s.user, groups: [...s.groups] };
+  }
+  return subjectOf(cert?.subject);
+}
+
+const subjects = new WeakMap<X509Certificate, CertificateSubject>();
+
+function subjectOf(subject: PeerCertificate["subject"] | undefined): CertificateSubject {
   // getPeerCertificate() returns {} when the client sent no certificate.
   if (!subject) return { user: "", groups: [] };
   const fields = subject as unknown as Record<string, NameField>;

@@ -28,6 +28,8 @@ export interface TableDef {
   columns: TableColumn[];
   /** Cells for one object, in column order. `now` lets every row of a table share one clock. */
   row(obj: Obj, now: number): unknown[];
+  /** Row order when not storage order (kubectl lists FlowSchemas by matching precedence). */
+  compare?: (a: Obj, b: Obj) => number;
 }
 
 export interface ScaleDef {
@@ -49,18 +51,29 @@ export interface RestContext {
   /** The store of the resource the request addressed. */
   store: import("./store.js").GenericStore;
   registry: import("./registry.js").ResourceRegistry;
+  /** The undecoded body: for patch, and for subresources that declare `rawBody`. */
+  rawBody?: Buffer;
+  contentType?: string;
+  /** The path after the subresource (`…/proxy/<subpath>`), undecoded, without a leading slash. */
+  subpath?: string;
 }
 
 export interface RestResult {
   status: number;
   object: unknown;
+  /** Sent as `Warning: 299 - "..."` headers (kubectl prints them). */
+  warnings?: string[];
 }
 
 /** A subresource with its own semantics (binding, eviction, token, log …). */
 export interface SubresourceDef {
   verbs: Verb[];
+  /** Writes through the store's update with this subresource name change status only, as /status does. */
+  statusOnly?: boolean;
   /** The kind the subresource takes and returns, for discovery. */
   kind: { group: string; version: string; kind: string };
+  /** The handler reads the body itself, whatever its type (proxy, exec, attach …). */
+  rawBody?: boolean;
   handle(ctx: RestContext, verb: Verb): Promise<RestResult>;
 }
 
@@ -86,6 +99,23 @@ export interface ResourceDef {
   subresources?: { status?: boolean; scale?: ScaleDef; finalize?: boolean; custom?: Record<string, SubresourceDef> };
   /** Served in another version than it is stored in (objects are stored once). */
   storageConversion?: StorageConversion;
+  /** Serves get and list itself: resources computed on request, not stored (componentstatuses). */
+  virtualRead?: { get(ctx: RestContext): Promise<Obj>; list(ctx: RestContext): Promise<Obj> };
+  /**
+   * Runs after validation and admission, right before a create is stored (kube's BeginCreate):
+   * may fill in allocated values (a service's cluster IP); the returned function learns
+   * whether the object was stored, to keep or give back what was allocated.
+   */
+  beginCreate?: (obj: Obj, opts: { dryRun: boolean }) => Promise<WriteFinisher | void>;
+  /** As beginCreate, for updates (kube's BeginUpdate); `subresource` names the endpoint written through. */
+  beginUpdate?: (obj: Obj, old: Obj, opts: { dryRun: boolean; subresource?: string }) => Promise<WriteFinisher | void>;
+  /** Runs once an object is gone from storage (kube's AfterDelete): releases what it held. */
+  afterDelete?: (obj: Obj) => Promise<void>;
+  /**
+   * kube-apiserver's built-in admission plugins that concern this type (ServiceAccount,
+   * LimitRanger, DefaultTolerationSeconds … for pods), run on writes to the main resource.
+   */
+  admit?: (a: AdmitRequest) => Promise<void>;
   /** Replaces the store for create: resources that are computed, not stored (TokenReview …). */
   virtualCreate?: (ctx: RestContext) => Promise<RestResult>;
   /** The key segment under the storage prefix (upstream's layout), default `plural`. */
@@ -96,12 +126,16 @@ export interface ResourceDef {
   generation?: boolean;
   /** Fills in defaults, in place. */
   defaults?: (obj: Obj) => void;
-  /** Normalises a new object before validation (e.g. resets status), in place. */
-  prepareForCreate?: (obj: Obj) => void;
+  /** Normalises a new object before validation (e.g. resets status), in place; `ctx.user` is the requester when known. */
+  prepareForCreate?: (obj: Obj, ctx: { user?: RestContext["user"] }) => void;
   /** Normalises an update before validation, in place. */
   prepareForUpdate?: (obj: Obj, old: Obj) => void;
-  validate?: (obj: Obj) => Cause[];
-  validateUpdate?: (obj: Obj, old: Obj) => Cause[];
+  /** Normalises a write through /status (or a statusOnly custom subresource) before validation, in place. */
+  prepareForStatusUpdate?: (obj: Obj, old: Obj, subresource: string) => void;
+  /** Validates an object about to be stored; `old` is the stored one on update (create-only rules skip it). */
+  validate?: (obj: Obj, old?: Obj) => Cause[];
+  /** `subresource` names the subresource written through, if any. */
+  validateUpdate?: (obj: Obj, old: Obj, subresource?: string) => Cause[];
   table?: TableDef;
   /** Field selectors beyond metadata.name and metadata.namespace. */
   fieldSelectors?: Record<string, (obj: Obj) => string>;
@@ -118,6 +152,20 @@ export interface ResourceDef {
   /** Objects expire after this many seconds (events: --event-ttl). */
   ttlSeconds?: number;
 }
+
+export interface AdmitRequest {
+  operation: "CREATE" | "UPDATE" | "DELETE";
+  /** The object about to be stored (mutable); undefined for DELETE. */
+  obj?: Obj;
+  old?: Obj;
+  namespace: string;
+  subresource: string;
+  user: RestContext["user"];
+  registry: import("./registry.js").ResourceRegistry;
+}
+
+/** Told after a write whether the object was stored. */
+export type WriteFinisher = (stored: boolean) => Promise<void> | void;
 
 export function defineResource(def: ResourceDef): ResourceDef {
   return def;

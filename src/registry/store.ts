@@ -10,6 +10,7 @@ import { type Obj, type ResourceDef, type Cause, groupVersion, listKind } from "
 import type { ObjectFilter } from "./filter.js";
 import { validateNewObjectMeta, validateObjectMetaUpdate, canonicalOrder, withResourceVersion } from "./meta.js";
 import { jsonEqual } from "./equal.js";
+import { cacherFor, MAX_BUFFERED_BYTES, type Cacher, type CachedObject, type CacheWatcher, type Consumer, type ResourceCache } from "../storage/cacher/index.js";
 
 export interface ListOptions {
   filter: ObjectFilter;
@@ -21,6 +22,8 @@ export interface ListOptions {
 
 export interface WriteOptions {
   dryRun: boolean;
+  /** The requester, for types that record who created them (CertificateSigningRequest). */
+  user?: import("./resource.js").RestContext["user"];
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -36,16 +39,50 @@ export interface WatchOptions {
   sendInitialEvents?: boolean;
 }
 
-export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
-export interface WatchEvent { type: WatchEventType; object: Obj }
+export type { WatchEventType, WatchEvent } from "../storage/cacher/index.js";
+import type { WatchEvent } from "../storage/cacher/index.js";
 
 export interface Watch {
   stop(): void;
 }
 
+/** Where an encoded watch (the HTTP endpoint) sends its bytes. */
+export interface WatchOutput {
+  /** Names the content type and representation: unfiltered watchers with the same key share bytes. */
+  readonly encodingKey: string;
+  /** One event as one line of the response. */
+  encode(ev: WatchEvent): string;
+  write(chunk: Buffer | string): void;
+  /** Bytes written that the client has not taken yet. */
+  readonly buffered: number;
+  onDrain(cb: () => void): void;
+  /** The watch is over: `err` goes to the client as an ERROR event; without one the client simply re-watches. */
+  end(err?: ApiError): void;
+}
+
+export interface EncodedWatch extends Watch {
+  /** The resourceVersion a BOOKMARK may carry now (every change up to it has been sent), if known. */
+  progress(): number | undefined;
+}
+
+/** How a list served from the watch cache writes its JSON body (see GenericStore.list). */
+const LIST_JSON = Symbol("kapi.listJSON");
+
+/**
+ * A list's JSON body made from cached item encodings, in chunks of about 1 MiB so that a big
+ * list never sits in memory whole; undefined if the list was not served from the watch cache.
+ */
+export function listJSONChunks(list: Obj): Iterable<string> | undefined {
+  const f = (list as { [LIST_JSON]?: () => Iterable<string> })[LIST_JSON];
+  return f ? f() : undefined;
+}
+
+const LIST_CHUNK_CHARS = 1 << 20;
+
 const GENERATE_NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 const GENERATE_NAME_ATTEMPTS = 8;
 const UPDATE_RETRIES = 16;
+const UPDATE_DEADLINE_MS = 30_000;
 
 /** RFC 3339 at second precision, as Go's metav1.Time marshals. */
 export function nowTimestamp(): string {
@@ -93,11 +130,19 @@ export class GenericStore {
   readonly gr: GroupResource;
   readonly apiVersion: string;
   private readonly root: string;
+  /** The watch cache this resource's lists and watches are served from, when enabled. */
+  private readonly cacher: Cacher | undefined;
+  private readonly cache: ResourceCache | undefined;
 
   constructor(readonly def: ResourceDef, private readonly kv: KV, prefix: string) {
     this.gr = { group: def.group, resource: def.plural };
     this.apiVersion = groupVersion(def);
     this.root = `${prefix.replace(/\/$/, "")}/${def.storagePath ?? def.plural}/`;
+    const cacher = cacherFor(kv);
+    if (cacher?.enabledFor(def.group, def.plural) && !def.virtualCreate) {
+      this.cacher = cacher;
+      this.cache = cacher.register(this.root, def.namespaced, { decode: (kv, rev) => this.decode(kv, rev) });
+    }
   }
 
   // ---------------------------------------------------------------- keys and codec
@@ -124,7 +169,8 @@ export class GenericStore {
     const stored = canonicalOrder(conv ? conv.toStorage(obj) : obj);
     const rv = stored.metadata.resourceVersion;
     delete stored.metadata.resourceVersion;
-    const bytes = Buffer.from(JSON.stringify(stored));
+    // kube-apiserver's JSON serializer ends every object with a newline; etcd holds the same bytes.
+    const bytes = Buffer.from(JSON.stringify(stored) + "\n");
     if (rv !== undefined) stored.metadata.resourceVersion = rv;
     return bytes;
   }
@@ -132,6 +178,17 @@ export class GenericStore {
   // ---------------------------------------------------------------- reads
 
   async get(namespace: string, name: string, resourceVersion?: string): Promise<Obj> {
+    // From the watch cache: any version for resourceVersion=0; without one, once the cache has
+    // caught up with the store's current revision (a consistent read, as from storage).
+    if ((!resourceVersion || resourceVersion === "0") && this.cache?.ready) {
+      if (resourceVersion === "0" || (await this.cacher!.waitConsistent())) {
+        if (this.cache.ready) {
+          const cached = this.cache.get(this.key(namespace, name));
+          if (!cached) throw errors.notFound(this.gr, name);
+          return cached.copy();
+        }
+      }
+    }
     let at: number | undefined;
     if (resourceVersion && resourceVersion !== "0") at = this.parseRV(resourceVersion);
     const kv = await this.readAt(() => this.kv.get(this.key(namespace, name), at));
@@ -161,17 +218,27 @@ export class GenericStore {
 
   async list(namespace: string, opts: ListOptions): Promise<Obj> {
     const prefix = this.prefix(namespace);
-    let atRevision: number | undefined;
-    let startKey: string | undefined;
+    let token: ContinueToken | undefined;
+    let rv: number | undefined;
     if (opts.continueToken) {
       if (opts.resourceVersion && opts.resourceVersion !== "0") {
         throw errors.badRequest("specifying resource version is not allowed when using continue");
       }
-      const t = decodeContinue(opts.continueToken);
-      atRevision = t.rv;
-      startKey = prefix + t.start;
+      token = decodeContinue(opts.continueToken);
     } else if (opts.resourceVersion && opts.resourceVersion !== "0") {
-      const rv = this.parseRV(opts.resourceVersion);
+      rv = this.parseRV(opts.resourceVersion);
+    } else if (opts.resourceVersionMatch && !opts.resourceVersion) {
+      throw invalidListOptions("resourceVersionMatch", opts.resourceVersionMatch, "resourceVersionMatch is forbidden unless resourceVersion is provided");
+    }
+    const cached = await this.listFromCache(prefix, opts, token, rv);
+    if (cached) return cached;
+
+    let atRevision: number | undefined;
+    let startKey: string | undefined;
+    if (token) {
+      atRevision = token.rv;
+      startKey = prefix + token.start;
+    } else if (rv !== undefined) {
       if (opts.resourceVersionMatch === "Exact") {
         atRevision = rv;
       } else {
@@ -180,8 +247,6 @@ export class GenericStore {
         const current = await this.kv.revision();
         if (rv > current) throw tooLargeResourceVersion(rv, current);
       }
-    } else if (opts.resourceVersionMatch && !opts.resourceVersion) {
-      throw invalidListOptions("resourceVersionMatch", opts.resourceVersionMatch, "resourceVersionMatch is forbidden unless resourceVersion is provided");
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: Obj[] = [];
@@ -223,10 +288,57 @@ export class GenericStore {
     return { kind: listKind(this.def), apiVersion: this.apiVersion, metadata, items };
   }
 
+  /**
+   * Serves a list from the watch cache when it can give the answer storage would: the
+   * current state for resourceVersion=0, once the cache reached the requested version (or,
+   * without one, the store's current revision: a consistent read); a snapshot at an exact
+   * version or a continue token's version when the resource has not changed since. Returns
+   * undefined when storage has to answer.
+   */
+  private async listFromCache(prefix: string, opts: ListOptions, token: ContinueToken | undefined, rv: number | undefined): Promise<Obj | undefined> {
+    const cache = this.cache;
+    const cacher = this.cacher;
+    if (!cache?.ready || !cacher) return undefined;
+    let at: number | undefined;
+    if (token) {
+      if (!(await this.cacheHoldsStateAt(token.rv))) return undefined;
+      at = token.rv;
+    } else if (rv !== undefined) {
+      if (opts.resourceVersionMatch === "Exact") {
+        if (!(await this.cacheHoldsStateAt(rv))) return undefined;
+        at = rv;
+      } else if (cacher.head() < rv) {
+        const current = await this.kv.revision();
+        if (rv > current) throw tooLargeResourceVersion(rv, current);
+        if (!(await cacher.waitFor(rv))) return undefined;
+      }
+    } else if (opts.resourceVersion !== "0") {
+      if (!(await cacher.waitConsistent())) return undefined;
+    }
+    // The cache may have been reset, or the resource changed, while we waited.
+    if (!cache.ready || (at !== undefined && cache.lastChange > at)) return undefined;
+    const revision = at ?? cacher.head();
+    const filter = opts.filter;
+    const r = cache.list({ prefix, startKey: token ? prefix + token.start : undefined, limit: opts.limit, filter });
+    const metadata: Obj = { resourceVersion: String(revision) };
+    if (r.more) {
+      metadata.continue = encodeContinue(revision, r.lastKey.slice(prefix.length) + "\x00");
+      if (filter.isEmpty && r.remaining > 0) metadata.remainingItemCount = r.remaining;
+    }
+    return cachedList(listKind(this.def), this.apiVersion, metadata, r.items);
+  }
+
+  /** The cache holds this resource's state at `rev`: reached, unchanged since, and not compacted (storage would say 410). */
+  private async cacheHoldsStateAt(rev: number): Promise<boolean> {
+    const cache = this.cache!;
+    if (cache.lastChange > rev || this.cacher!.head() < rev) return false;
+    return rev >= (await this.kv.compactedRevision());
+  }
+
   // ---------------------------------------------------------------- writes
 
   /** Fills in identity, timestamps, generation and defaults for a new object; validates it. */
-  prepareCreate(namespace: string, obj: Obj): Obj {
+  prepareCreate(namespace: string, obj: Obj, user?: WriteOptions["user"]): Obj {
     const def = this.def;
     const meta = (obj.metadata ??= {});
     if (def.namespaced) meta.namespace = namespace;
@@ -244,7 +356,7 @@ export class GenericStore {
     else delete meta.generation;
     obj.kind = def.kind;
     obj.apiVersion = this.apiVersion;
-    def.prepareForCreate?.(obj);
+    def.prepareForCreate?.(obj, { user });
     def.defaults?.(obj);
     const causes = validateNewObjectMeta(obj, def);
     if (def.validate) causes.push(...def.validate(obj));
@@ -256,23 +368,30 @@ export class GenericStore {
     const meta = obj.metadata ?? {};
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = meta.generateName + generateSuffix();
-    this.prepareCreate(namespace, obj);
+    this.prepareCreate(namespace, obj, opts.user);
     if (admit) await admit(obj);
-    if (opts.dryRun) {
-      if (!generated && (await this.kv.get(this.key(namespace, obj.metadata.name)))) {
-        throw errors.alreadyExists(this.gr, obj.metadata.name);
+    const finish = await this.def.beginCreate?.(obj, { dryRun: opts.dryRun });
+    let stored = false;
+    try {
+      if (opts.dryRun) {
+        if (!generated && (await this.kv.get(this.key(namespace, obj.metadata.name)))) {
+          throw errors.alreadyExists(this.gr, obj.metadata.name);
+        }
+        return obj;
       }
-      return obj;
-    }
-    for (let attempt = 0; ; attempt++) {
-      const res = await this.kv.create(this.key(namespace, obj.metadata.name), this.encode(obj), this.def.ttlSeconds);
-      if (res.ok) {
-        const out = canonicalOrder(obj);
-        withResourceVersion(out, String(res.revision));
-        return out;
+      for (let attempt = 0; ; attempt++) {
+        const res = await this.kv.create(this.key(namespace, obj.metadata.name), this.encode(obj), this.def.ttlSeconds);
+        if (res.ok) {
+          stored = true;
+          const out = canonicalOrder(obj);
+          withResourceVersion(out, String(res.revision));
+          return out;
+        }
+        if (!generated || attempt + 1 >= GENERATE_NAME_ATTEMPTS) throw errors.alreadyExists(this.gr, obj.metadata.name);
+        obj.metadata.name = obj.metadata.generateName + generateSuffix();
       }
-      if (!generated || attempt + 1 >= GENERATE_NAME_ATTEMPTS) throw errors.alreadyExists(this.gr, obj.metadata.name);
-      obj.metadata.name = obj.metadata.generateName + generateSuffix();
+    } finally {
+      if (finish) await finish(stored);
     }
   }
 
@@ -289,7 +408,10 @@ export class GenericStore {
     admit?: (obj: Obj, old: Obj | undefined) => Promise<void>,
   ): Promise<{ obj: Obj; created: boolean }> {
     const key = this.key(namespace, name);
-    for (let attempt = 0; attempt < UPDATE_RETRIES; attempt++) {
+    // Lost races are retried as kube-apiserver's GuaranteedUpdate does, for as long as a request
+    // may run: a contended object is slow to update, never a 409 its writer did not ask for.
+    const deadline = Date.now() + UPDATE_DEADLINE_MS;
+    for (let attempt = 0; attempt < UPDATE_RETRIES || Date.now() < deadline; attempt++) {
       const curKV = await this.kv.get(key);
       if (!curKV) {
         if (!opts.allowCreate) throw errors.notFound(this.gr, name);
@@ -304,17 +426,25 @@ export class GenericStore {
       if (!curKV.stale && jsonEqual(withoutVersion(next), withoutVersion(current))) {
         return { obj: current, created: false }; // a no-op write changes nothing, not even the version
       }
-      const bytes = this.encode(next);
-      if (opts.dryRun) return { obj: next, created: false };
-      const res = await this.kv.update(key, bytes, curKV.modRevision, this.def.ttlSeconds);
-      if (!res.ok) continue;
-      const out = canonicalOrder(next);
-      withResourceVersion(out, String(res.revision));
-      if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && !next.metadata.deletionGracePeriodSeconds && !this.def.pendingFinalizers?.(next)) {
-        // The last finalizer is gone: the object goes now (watchers see MODIFIED, then DELETED).
-        await this.kv.delete(key, res.revision);
+      const finish = await this.def.beginUpdate?.(next, current, { dryRun: opts.dryRun, subresource: opts.subresource });
+      let stored = false;
+      try {
+        const bytes = this.encode(next);
+        if (opts.dryRun) return { obj: next, created: false };
+        const res = await this.kv.update(key, bytes, curKV.modRevision, this.def.ttlSeconds);
+        if (!res.ok) continue;
+        stored = true;
+        const out = canonicalOrder(next);
+        withResourceVersion(out, String(res.revision));
+        if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && !next.metadata.deletionGracePeriodSeconds && !this.def.pendingFinalizers?.(next)) {
+          // The last finalizer is gone: the object goes now (watchers see MODIFIED, then DELETED).
+          const del = await this.kv.delete(key, res.revision);
+          if (del.ok) await this.def.afterDelete?.(next);
+        }
+        return { obj: out, created: false };
+      } finally {
+        if (finish) await finish(stored);
       }
-      return { obj: out, created: false };
     }
     throw errors.staleObject(this.gr, name);
   }
@@ -326,7 +456,8 @@ export class GenericStore {
     const meta = obj.metadata;
     const oldMeta = old.metadata;
     let next: Obj;
-    if (subresource === "status") {
+    const statusOnly = subresource === "status" || (!!subresource && !!def.subresources?.custom?.[subresource]?.statusOnly);
+    if (statusOnly) {
       // The status endpoint changes status and nothing else.
       next = { ...old, status: obj.status };
       next.metadata = { ...oldMeta };
@@ -339,7 +470,8 @@ export class GenericStore {
       next = obj;
       next.kind = def.kind;
       next.apiVersion = this.apiVersion;
-      if (def.subresources?.status) {
+      // Through a custom subresource (pods/binding) the handler decides what changes.
+      if (def.subresources?.status && !subresource) {
         if (old.status === undefined) delete next.status;
         else next.status = old.status;
       }
@@ -347,7 +479,7 @@ export class GenericStore {
     const nm = next.metadata;
     // Identity fields the client may leave out are carried over; changing them is invalid.
     const causes: Cause[] = [];
-    const mainResource = subresource !== "status" && subresource !== "finalize";
+    const mainResource = !statusOnly && subresource !== "finalize";
     if (mainResource) {
       if (!meta.uid) nm.uid = oldMeta.uid;
       if (!meta.creationTimestamp || meta.creationTimestamp !== oldMeta.creationTimestamp) nm.creationTimestamp = oldMeta.creationTimestamp;
@@ -366,14 +498,15 @@ export class GenericStore {
     // defaulted field has not changed the spec.
     def.defaults?.(next);
     if (mainResource) def.prepareForUpdate?.(next, old);
+    else if (statusOnly) def.prepareForStatusUpdate?.(next, old, subresource!);
     if (def.generation) {
       nm.generation = oldMeta.generation ?? 1;
       if (mainResource && specChanged(next, old)) nm.generation++;
     } else {
       delete nm.generation;
     }
-    if (mainResource && def.validate) causes.push(...def.validate(next));
-    if (def.validateUpdate) causes.push(...def.validateUpdate(next, old));
+    if (mainResource && def.validate) causes.push(...def.validate(next, old));
+    if (def.validateUpdate) causes.push(...def.validateUpdate(next, old, subresource));
     if (causes.length) throw invalid(def, oldMeta.name, causes);
     return next;
   }
@@ -425,6 +558,7 @@ export class GenericStore {
         if (!res.current) throw errors.notFound(this.gr, name);
         continue;
       }
+      await this.def.afterDelete?.(current);
       return { obj: current, deleted: true };
     }
     throw errors.staleObject(this.gr, name);
@@ -434,10 +568,100 @@ export class GenericStore {
 
   /**
    * Streams changes as watch events. Delivery is in revision order; `onEnd` is called once
-   * with an error when the watch cannot go on (e.g. its start is compacted away).
+   * when the watch cannot go on: with an error (e.g. its start is compacted away), or without
+   * one when the caller should simply watch again from the last version it saw. The event
+   * objects may be shared with other watchers: do not mutate them.
    */
   async watch(namespace: string, opts: WatchOptions, sink: (events: WatchEvent[]) => void, onEnd: (err?: ApiError) => void): Promise<Watch> {
     const prefix = this.prefix(namespace);
+    const w = await this.watchCache(prefix, opts, { kind: "objects", deliver: sink, end: () => onEnd() });
+    if (w) return { stop: () => w.stop() };
+    return this.watchStorage(prefix, opts, sink, onEnd);
+  }
+
+  /**
+   * The watch as the HTTP endpoint runs it: encoded lines written to `out`, shared between
+   * watchers where they can be, and a client that stops reading is cut off (it re-watches)
+   * rather than buffered for without bound.
+   */
+  async watchEncoded(namespace: string, opts: WatchOptions, out: WatchOutput): Promise<EncodedWatch> {
+    const prefix = this.prefix(namespace);
+    const w = await this.watchCache(prefix, opts, {
+      kind: "encoded",
+      encodingKey: out.encodingKey,
+      encode: (ev) => out.encode(ev),
+      write: (chunk) => out.write(chunk),
+      get buffered() { return out.buffered; },
+      onDrain: (cb) => out.onDrain(cb),
+      end: () => out.end(),
+    });
+    if (w) return { stop: () => w.stop(), progress: () => w.progress() };
+    // Straight from storage: each event encoded for this watcher alone.
+    let last = 0;
+    let ended = false;
+    let storageWatch: { stop(): void; start: number } | undefined;
+    const finish = (err?: ApiError) => {
+      if (ended) return;
+      ended = true;
+      storageWatch?.stop();
+      out.end(err);
+    };
+    storageWatch = await this.watchStorage(prefix, opts, (events) => {
+      if (ended) return;
+      let chunk = "";
+      for (const e of events) {
+        chunk += out.encode(e);
+        const rv = Number(e.object.metadata?.resourceVersion);
+        if (rv) last = rv;
+      }
+      out.write(chunk);
+      if (out.buffered > MAX_BUFFERED_BYTES) finish();
+    }, finish);
+    if (ended) storageWatch.stop();
+    const started = storageWatch;
+    return { stop: () => { ended = true; started.stop(); }, progress: () => Math.max(last, started.start) || undefined };
+  }
+
+  /** Starts a watch served by the watch cache; undefined when storage has to serve it. */
+  private async watchCache(prefix: string, opts: WatchOptions, consumer: Consumer): Promise<CacheWatcher | undefined> {
+    const cache = this.cache;
+    const cacher = this.cacher;
+    if (!cache?.ready || !cacher) return undefined;
+    const rv = opts.resourceVersion;
+    const spec = {
+      prefix,
+      filter: opts.filter,
+      consumer,
+      initialEventsEnd: opts.sendInitialEvents ? (revision: number): WatchEvent => ({ type: "BOOKMARK", object: this.bookmarkObject(revision, true) }) : undefined,
+    };
+    if (!rv || rv === "0" || opts.sendInitialEvents) {
+      if (rv && rv !== "0") {
+        if (!(await this.cacheReaches(this.parseRV(rv)))) return undefined;
+      } else if (!rv) {
+        if (!(await cacher.waitConsistent())) return undefined;
+      }
+      if (!cache.ready) return undefined;
+      return cache.watchFromNow(spec);
+    }
+    const from = this.parseRV(rv);
+    if (!(await this.cacheReaches(from))) return undefined;
+    // A compacted start is storage's to refuse (an ERROR event with 410), as without a cache.
+    if (from < (await this.kv.compactedRevision())) return undefined;
+    // Undefined when the window does not reach back to `from`: storage replays its history.
+    return cache.watchFrom(from, spec);
+  }
+
+  /** Waits for the cache to reach `rev`; a version the store has not reached yet is 504, as from storage. */
+  private async cacheReaches(rev: number): Promise<boolean> {
+    const cacher = this.cacher!;
+    if (cacher.head() >= rev) return true;
+    const current = await this.kv.revision();
+    if (rev > current) throw tooLargeResourceVersion(rev, current);
+    return cacher.waitFor(rev);
+  }
+
+  /** The watch straight from storage: used without a cache, or for what the cache cannot serve. */
+  private async watchStorage(prefix: string, opts: WatchOptions, sink: (events: WatchEvent[]) => void, onEnd: (err?: ApiError) => void): Promise<Watch & { start: number }> {
     const filter = opts.filter;
     let from: number;
     const rv = opts.resourceVersion;
@@ -484,7 +708,7 @@ export class GenericStore {
         onEnd(errors.internal(err.message));
       }
     });
-    return { stop: cancel };
+    return { stop: cancel, start: from };
   }
 
   bookmarkObject(revision: number, initialEventsEnd = false): Obj {
@@ -509,6 +733,39 @@ export class GenericStore {
     if (before) return { type: "DELETED", object: obj };
     return undefined;
   }
+}
+
+/**
+ * A list whose items are cached objects. The JSON body is put together from each item's
+ * cached encoding; `items` are private copies, made only if someone asks for them (tables,
+ * YAML, in-process callers).
+ */
+function cachedList(kind: string, apiVersion: string, metadata: Obj, cached: CachedObject[]): Obj {
+  const list: Obj = { kind, apiVersion, metadata };
+  let items: Obj[] | undefined;
+  Object.defineProperty(list, "items", {
+    enumerable: true,
+    configurable: true,
+    get: () => (items ??= cached.map((c) => JSON.parse(c.itemJson()) as Obj)),
+    set: (v: Obj[]) => { items = v; },
+  });
+  Object.defineProperty(list, LIST_JSON, {
+    enumerable: false,
+    value: function* (): Iterable<string> {
+      if (items) return yield JSON.stringify(list); // someone changed the items: they are the truth
+      let chunk = `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`;
+      for (let i = 0; i < cached.length; i++) {
+        if (i > 0) chunk += ",";
+        chunk += cached[i]!.itemJson();
+        if (chunk.length >= LIST_CHUNK_CHARS) {
+          yield chunk;
+          chunk = "";
+        }
+      }
+      yield chunk + "]}";
+    },
+  });
+  return list;
 }
 
 function tooLargeResourceVersion(requested: number, current: number): ApiError {

@@ -77,7 +77,8 @@ export interface TableOptions {
 export function toTable(def: ResourceDef, objects: Obj[], listMeta: Obj, opts: TableOptions): Obj {
   const table = def.table ?? DEFAULT_TABLE;
   const now = Date.now();
-  const rows = objects.map((o) => {
+  const ordered = table.compare ? [...objects].sort(table.compare) : objects;
+  const rows = ordered.map((o) => {
     const row: Obj = { cells: table.row(o, now) };
     const ro = rowObject(o, opts.includeObject, opts.version);
     if (ro) row.object = ro;

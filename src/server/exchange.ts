@@ -3,7 +3,7 @@
 // HTTP/1.1 requests through http's IncomingMessage/ServerResponse.
 import type { ServerHttp2Stream, IncomingHttpHeaders as H2Headers } from "node:http2";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { TLSSocket, PeerCertificate } from "node:tls";
+import type { TLSSocket, PeerCertificate, DetailedPeerCertificate } from "node:tls";
 import { errors } from "./status.js";
 
 export type OutgoingHeaders = Record<string, string | number | string[]>;
@@ -18,6 +18,14 @@ export interface Exchange {
   readonly remoteAddress: string;
   /** The verified client certificate, if the client sent one that chains to a trusted CA. */
   peerCertificate(): PeerCertificate | undefined;
+  /**
+   * The client's certificates as it sent them (DER, leaf first), verified or not. Each
+   * authenticator checks them against its own CA (client CA, request-header CA). The same
+   * array is returned for every request of one connection.
+   */
+  peerCertificateChain(): readonly Buffer[];
+  /** Every value of a header, one per occurrence (Node joins repeated headers with ", "). */
+  headerValues(name: string): string[];
   /** Reads the whole body; rejects with 413 past `limit` bytes. */
   readBody(limit: number): Promise<Buffer>;
   respond(status: number, headers: OutgoingHeaders, body?: string | Uint8Array): void;
@@ -72,6 +80,36 @@ function collect(source: NodeJS.ReadableStream & { destroy?: () => void }, limit
   });
 }
 
+const NO_CHAIN: readonly Buffer[] = Object.freeze([]);
+const chains = new WeakMap<TLSSocket, readonly Buffer[]>();
+
+/** The peer's certificate chain, once per connection. */
+function peerChainOf(sock: TLSSocket | undefined): readonly Buffer[] {
+  if (!sock || typeof sock.getPeerCertificate !== "function") return NO_CHAIN;
+  let chain = chains.get(sock);
+  if (chain) return chain;
+  const out: Buffer[] = [];
+  let c: DetailedPeerCertificate | undefined = sock.getPeerCertificate(true);
+  while (c && c.raw && out.length < 10) {
+    if (out.some((b) => b.equals(c!.raw))) break; // a self-signed root points at itself
+    out.push(c.raw);
+    c = c.issuerCertificate;
+  }
+  chain = out.length ? out : NO_CHAIN;
+  chains.set(sock, chain);
+  return chain;
+}
+
+function valuesFromRaw(raw: readonly string[] | undefined, name: string, joined: string | string[] | undefined): string[] {
+  if (raw) {
+    const out: string[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i].toLowerCase() === name) out.push(raw[i + 1]);
+    return out;
+  }
+  if (joined === undefined) return [];
+  return Array.isArray(joined) ? joined : [joined];
+}
+
 function mergeHeaders(extra: OutgoingHeaders, headers: OutgoingHeaders): OutgoingHeaders {
   for (const k in extra) if (!(k in headers)) headers[k] = extra[k];
   return headers;
@@ -85,7 +123,7 @@ export class H2Exchange implements Exchange {
   readonly extraHeaders: OutgoingHeaders = {};
   private done = false;
 
-  constructor(private readonly stream: ServerHttp2Stream, readonly headers: H2Headers) {
+  constructor(private readonly stream: ServerHttp2Stream, readonly headers: H2Headers, private readonly rawHeaders?: string[]) {
     this.method = (headers[":method"] as string) ?? "GET";
     [this.path, this.query] = splitQuery((headers[":path"] as string) ?? "/");
     stream.on("error", () => { this.done = true; });
@@ -104,6 +142,15 @@ export class H2Exchange implements Exchange {
     if (!sock || !sock.authorized) return undefined;
     const c = sock.getPeerCertificate();
     return c && Object.keys(c).length ? c : undefined;
+  }
+
+  peerCertificateChain(): readonly Buffer[] {
+    return peerChainOf(this.stream.session?.socket as TLSSocket | undefined);
+  }
+
+  headerValues(name: string): string[] {
+    const lower = name.toLowerCase();
+    return valuesFromRaw(this.rawHeaders, lower, this.headers[lower]);
   }
 
   readBody(limit: number): Promise<Buffer> {
@@ -175,6 +222,15 @@ export class H1Exchange implements Exchange {
     if (!sock.authorized || typeof sock.getPeerCertificate !== "function") return undefined;
     const c = sock.getPeerCertificate();
     return c && Object.keys(c).length ? c : undefined;
+  }
+
+  peerCertificateChain(): readonly Buffer[] {
+    return peerChainOf(this.req.socket as TLSSocket);
+  }
+
+  headerValues(name: string): string[] {
+    const lower = name.toLowerCase();
+    return valuesFromRaw(this.req.rawHeaders, lower, this.headers[lower]);
   }
 
   readBody(limit: number): Promise<Buffer> {

@@ -1,4 +1,4 @@
-// The request pipeline: panic recovery → audit id → authentication → authorization →
+// The request pipeline: panic recovery → audit id → authentication → impersonation → authorization →
 // routing to the API handlers. Each stage is one small function, in kube-apiserver's order.
 import { randomUUID } from "node:crypto";
 import type { Exchange } from "./exchange.js";
@@ -12,15 +12,24 @@ import type { Authenticator, UserInfo } from "../authn/index.js";
 import type { ResourceRegistry } from "../registry/registry.js";
 import { Discovery, etagOf } from "../discovery/index.js";
 import type { HealthChecks, Endpoint } from "../health/index.js";
+import type { Auditor } from "../audit/index.js";
+import { startAudit } from "../audit/filter.js";
 import type { OpenAPIV3 } from "../openapi/v3.js";
+import type { OpenAPIV2 } from "../openapi/v2.js";
+import { serveSwaggerUI } from "../openapi/swagger-ui.js";
+import { impersonate } from "./impersonation.js";
+import { requestAttributes, forbidden, PlainInternalError, type Attributes } from "../authz/index.js";
 
 export interface Authorizer {
-  authorize(user: UserInfo, info: RequestInfo): Promise<{ allowed: boolean; reason?: string }>;
+  /** `error` set when an authorizer failed and nothing allowed: a 500, as kube-apiserver answers. */
+  authorize(user: UserInfo, info: RequestInfo | Attributes): Promise<{ allowed: boolean; reason?: string; error?: string }>;
 }
 
 export const ALLOW_ALL: Authorizer = { authorize: async () => ({ allowed: true }) };
 
 export interface HandlerDeps {
+  /** --audit-policy-file with a log or webhook backend. */
+  auditor?: Auditor;
   registry: ResourceRegistry;
   discovery: Discovery;
   health: HealthChecks;
@@ -29,6 +38,11 @@ export interface HandlerDeps {
   resource: ResourceContext;
   version: Record<string, string>;
   openapi: OpenAPIV3;
+  openapiV2: OpenAPIV2;
+  /** Non-resource paths served by other modules (service account issuer discovery …). */
+  paths?: Record<string, (ex: Exchange) => void | Promise<void>>;
+  /** --enable-swagger-ui */
+  swaggerUI?: boolean;
 }
 
 export function createHandler(deps: HandlerDeps): (ex: Exchange) => Promise<void> {
@@ -36,32 +50,46 @@ export function createHandler(deps: HandlerDeps): (ex: Exchange) => Promise<void
     const auditId = (ex.headers["audit-id"] as string | undefined) || randomUUID();
     ex.extraHeaders["audit-id"] = auditId;
     try {
-      await serve(ex, deps);
+      await serve(ex, deps, auditId);
     } catch (e) {
+      if (e instanceof PlainInternalError) return writeText(ex, 500, e.message);
       writeError(ex, e);
     }
   };
 }
 
-async function serve(ex: Exchange, deps: HandlerDeps): Promise<void> {
+async function serve(ex: Exchange, deps: HandlerDeps, auditId: string): Promise<void> {
   const info = parseRequestInfo(ex.method, ex.path, ex.query);
-  const user = await deps.authenticator.authenticate(ex);
-  if (!user) throw errors.unauthorized();
-  const decision = await deps.authorizer.authorize(user, info);
+  const audit = deps.auditor && startAudit(ex, info, deps.auditor, auditId);
+  const authenticated = await deps.authenticator.authenticate(ex);
+  const auditUser = (u: UserInfo) => ({ username: u.name, uid: u.uid, groups: u.groups, extra: u.extra });
+  if (!authenticated) {
+    audit?.authenticated(undefined);
+    throw errors.unauthorized();
+  }
+  let user: UserInfo;
+  try {
+    user = await impersonate(ex, authenticated, {
+      decide: async (u, a) => {
+        const d = await deps.authorizer.authorize(u, a);
+        return { decision: d.allowed ? "allow" : "noopinion", reason: d.reason ?? "", error: d.error };
+      },
+    });
+  } catch (e) {
+    audit?.authenticated(auditUser(authenticated));
+    throw e;
+  }
+  audit?.authenticated(auditUser(authenticated), user !== authenticated ? auditUser(user) : undefined);
+  const attrs = requestAttributes(info, ex.query);
+  const decision = await deps.authorizer.authorize(user, attrs);
+  audit?.annotate("authorization.k8s.io/decision", decision.allowed ? "allow" : "forbid");
+  audit?.annotate("authorization.k8s.io/reason", decision.reason ?? "");
   if (!decision.allowed) {
-    throw errors.forbidden({ group: info.apiGroup, resource: info.resource }, info.name, forbiddenMessage(user, info, decision.reason));
+    if (decision.error) throw new PlainInternalError(ex.path + (ex.query.size ? `?${ex.query}` : ""), decision.error);
+    throw forbidden(user, attrs, decision.reason);
   }
   if (info.isResourceRequest) return serveResource(ex, info, deps, user);
   return serveNonResource(ex, info, deps);
-}
-
-function forbiddenMessage(user: UserInfo, info: RequestInfo, reason?: string): string {
-  const suffix = reason ? `: ${reason}` : "";
-  if (!info.isResourceRequest) return `forbidden: User "${user.name}" cannot ${info.verb} path "${info.path}"${suffix}`;
-  const res = info.apiGroup ? `${info.resource}.${info.apiGroup}` : info.resource;
-  const what = info.subresource ? `resource "${info.resource}/${info.subresource}"` : `resource "${info.resource}"`;
-  const scope = info.namespace ? ` in the namespace "${info.namespace}"` : " at the cluster scope";
-  return `${res}${info.name ? ` "${info.name}"` : ""} is forbidden: User "${user.name}" cannot ${info.verb} ${what} in API group "${info.apiGroup}"${scope}${suffix}`;
 }
 
 async function serveResource(ex: Exchange, info: RequestInfo, deps: HandlerDeps, user: UserInfo): Promise<void> {
@@ -87,6 +115,8 @@ function serveDiscovery(ex: Exchange, doc: object | undefined, aggregated?: (v: 
 }
 
 async function serveNonResource(ex: Exchange, info: RequestInfo, deps: HandlerDeps): Promise<void> {
+  const own = deps.paths?.[ex.path];
+  if (own) return own(ex);
   const parts = ex.path.split("/").filter(Boolean);
   const head = parts[0] ?? "";
   switch (head) {
@@ -97,6 +127,10 @@ async function serveNonResource(ex: Exchange, info: RequestInfo, deps: HandlerDe
       return writeJSON(ex, 200, deps.version);
     case "openapi":
       if (parts[1] === "v3") return serveOpenAPIV3(ex, parts.slice(2).join("/"), deps.openapi);
+      if (parts[1] === "v2" && parts.length === 2) return deps.openapiV2.serve(ex);
+      break;
+    case "swagger-ui":
+      if (deps.swaggerUI) return serveSwaggerUI(ex, ex.path);
       break;
     case "healthz": case "livez": case "readyz":
       return serveHealth(ex, head, parts[1], deps.health);
@@ -132,7 +166,8 @@ function serveOpenAPIV3(ex: Exchange, path: string, openapi: OpenAPIV3): void {
 }
 
 function rootPaths(deps: HandlerDeps): string[] {
-  const paths = new Set<string>(["/api", "/api/v1", "/apis", "/apis/", "/healthz", "/livez", "/readyz", "/version"]);
+  const paths = new Set<string>(["/api", "/api/v1", "/apis", "/apis/", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/openapi/v3/", "/readyz", "/version"]);
+  for (const p of Object.keys(deps.paths ?? {})) paths.add(p);
   for (const g of deps.registry.groupNames()) {
     if (!g) continue;
     paths.add(`/apis/${g}`);

@@ -6,8 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import Database from "better-sqlite3";
-import { startKapi, kubectlOk, request, type Kapi } from "../helpers/kapi.js";
+import { startKapi, kubectlOk, request, storedValue, type Kapi } from "../helpers/kapi.js";
 
 const KEY1 = randomBytes(32).toString("base64");
 const KEY2 = randomBytes(32).toString("base64");
@@ -24,16 +23,11 @@ ${providers}
 `;
 }
 
-/** The value bytes kapi's embedded store holds for a key (read with kapi stopped). */
+/** The value bytes storage holds for a key (read with kapi stopped), embedded store or etcd. */
 function rawValue(dataDir: string, key: string): Buffer {
-  const db = new Database(join(dataDir, "kapi.db"), { readonly: true });
-  try {
-    const row = db.prepare("SELECT value FROM kv WHERE key = ?").get(key) as { value: Buffer } | undefined;
-    assert.ok(row, `no stored value for ${key}`);
-    return row.value;
-  } finally {
-    db.close();
-  }
+  const value = storedValue(dataDir, key);
+  assert.ok(value, `no stored value for ${key}`);
+  return value;
 }
 
 async function withKapi<T>(dataDir: string, cfgFile: string, fn: (k: Kapi) => Promise<T>): Promise<T> {

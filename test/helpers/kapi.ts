@@ -7,12 +7,36 @@ import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import http2 from "node:http2";
 import YAML from "yaml";
+import Database from "better-sqlite3";
+import { startEtcd, etcdctl, type EtcdServer } from "./etcd.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root, whether running from test/ (tsx) or dist/test/ (compiled). */
 export const REPO = resolve(here, here.includes(`${"/dist/"}`) ? "../../.." : "../..");
 export const KAPI_BIN = join(REPO, "bin/kapi.js");
 export const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
+/**
+ * KAPI_TEST_STORAGE=etcd runs every kapi a test starts on a real etcd (one per data
+ * directory, so a restart on the same directory finds its data again) instead of the
+ * embedded store. npm test runs the integration tests both ways.
+ */
+export const TEST_STORAGE = process.env.KAPI_TEST_STORAGE === "etcd" ? "etcd" : "embedded";
+const etcdByDataDir = new Map<string, EtcdServer>();
+
+/** The etcd behind a data directory in etcd mode, started on first use. */
+async function etcdFor(dataDir: string): Promise<EtcdServer> {
+  let e = etcdByDataDir.get(dataDir);
+  if (!e) {
+    e = await startEtcd();
+    // A test that never calls cleanup() must still be able to exit; etcd's helper kills it then.
+    const proc = e.member.proc!;
+    proc.unref();
+    (proc.stdout as unknown as { unref?: () => void } | null)?.unref?.();
+    (proc.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+    etcdByDataDir.set(dataDir, e);
+  }
+  return e;
+}
 
 export interface Kapi {
   url: string;
@@ -25,9 +49,29 @@ export interface Kapi {
   stop(): Promise<void>;
   /** SIGKILL and wait for exit. */
   kill(): Promise<void>;
-  /** Removes the data directory (after stop). */
+  /** Removes the data directory (after stop), and stops the test's etcd in etcd mode. */
   cleanup(): void;
   creds(): { ca: string; cert: string; key: string };
+}
+
+/**
+ * The raw bytes storage holds for a key of the kapi that ran on `dataDir` (read with kapi
+ * stopped): from the embedded store's file, or from the test's etcd in etcd mode.
+ */
+export function storedValue(dataDir: string, key: string): Buffer | undefined {
+  const e = etcdByDataDir.get(dataDir);
+  if (e) {
+    const out = JSON.parse(etcdctl([e.endpoint], ["get", key, "-w", "json"])) as { kvs?: { value?: string }[] };
+    const v = out.kvs?.[0]?.value;
+    return v === undefined ? undefined : Buffer.from(v, "base64");
+  }
+  const db = new Database(join(dataDir, "kapi.db"), { readonly: true });
+  try {
+    const row = db.prepare("SELECT value FROM kv WHERE key = ?").get(key) as { value: Buffer } | undefined;
+    return row?.value;
+  } finally {
+    db.close();
+  }
 }
 
 export interface StartOptions {
@@ -39,7 +83,11 @@ export interface StartOptions {
 
 export async function startKapi(opts: StartOptions = {}): Promise<Kapi> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "kapi-test-"));
-  const args = [KAPI_BIN, `--data-dir=${dataDir}`, "--secure-port=0", "--bind-address=127.0.0.1", ...(opts.args ?? [])];
+  const storageArgs: string[] = [];
+  if (TEST_STORAGE === "etcd" && !(opts.args ?? []).some((a) => a.startsWith("--etcd-servers"))) {
+    storageArgs.push(`--etcd-servers=${(await etcdFor(dataDir)).endpoint}`);
+  }
+  const args = [KAPI_BIN, `--data-dir=${dataDir}`, "--secure-port=0", "--bind-address=127.0.0.1", ...storageArgs, ...(opts.args ?? [])];
   const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout!.on("data", (d) => { out += d; });
@@ -65,7 +113,12 @@ export async function startKapi(opts: StartOptions = {}): Promise<Kapi> {
     output: () => out,
     stop: async () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM"); await exited; },
     kill: async () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL"); await exited; },
-    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+    cleanup: () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      const e = etcdByDataDir.get(dataDir);
+      etcdByDataDir.delete(dataDir);
+      void e?.stop();
+    },
     creds: () => {
       if (!creds) {
         const cfg = YAML.parse(readFileSync(kubeconfig, "utf8"));

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startKapi, kubectlOk, KAPI_BIN, KUBECTL } from "../helpers/kapi.js";
+import { startEtcd } from "../helpers/etcd.js";
 import { ensureServingPki, issueClientCertificate, writeKubeconfig } from "../../src/pki/index.js";
 
 function runKapi(args: string[]): Promise<{ code: number; out: string }> {
@@ -48,12 +49,18 @@ test("a kubeadm-style manifest with its own certificates starts kapi", async () 
     writeFileSync(files.ca, pki.caCertPem);
     writeFileSync(files.cert, pki.servingCertPem);
     writeFileSync(files.key, pki.servingKeyPem);
+    // etcd as kubeadm runs it: TLS, client certificates from the same CA.
+    const etcdFiles = { cert: join(dir, "apiserver-etcd-client.crt"), key: join(dir, "apiserver-etcd-client.key") };
+    writeFileSync(etcdFiles.cert, pki.adminCertPem);
+    writeFileSync(etcdFiles.key, pki.adminKeyPem);
+    const etcd = await startEtcd({ tls: { caFile: files.ca, serverCertFile: files.cert, serverKeyFile: files.key, clientCertFile: etcdFiles.cert, clientKeyFile: etcdFiles.key } });
     const k = await startKapi({
       dataDir: join(dir, "data"),
       args: [
         "--advertise-address=127.0.0.1", "--allow-privileged=true", "--authorization-mode=Node,RBAC",
         `--client-ca-file=${files.ca}`, "--enable-admission-plugins=NodeRestriction", "--enable-bootstrap-token-auth=true",
-        "--etcd-servers=https://127.0.0.1:2379", "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
+        `--etcd-servers=${etcd.endpoint}`, `--etcd-cafile=${files.ca}`, `--etcd-certfile=${etcdFiles.cert}`, `--etcd-keyfile=${etcdFiles.key}`,
+        "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
         "--requestheader-allowed-names=front-proxy-client", "--requestheader-extra-headers-prefix=X-Remote-Extra-",
         "--requestheader-group-headers=X-Remote-Group", "--requestheader-username-headers=X-Remote-User",
         "--service-cluster-ip-range=10.96.0.0/12", `--tls-cert-file=${files.cert}`, `--tls-private-key-file=${files.key}`,
@@ -72,6 +79,7 @@ test("a kubeadm-style manifest with its own certificates starts kapi", async () 
       await assert.rejects(kubectlOk(k, ["get", "ns"]));
     } finally {
       await k.stop();
+      await etcd.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,35 @@
-import { defineResource, ALL_VERBS, type Obj, type Cause } from "../../registry/resource.js";
+import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
 import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector } from "../printers.js";
-import { defaultPodSpec, validatePodSpec } from "../core/pod-spec.js";
-import { selectorMatchesTemplate } from "./workload.js";
+import { defaultPodSpec } from "../core/pod-spec.js";
+import { forbidden, required, notSupported, invalid } from "../../apimachinery/index.js";
+import {
+  causes, nonNegative, validateWorkloadSelector, validatePodTemplate, validateAlwaysRestartingTemplate, immutableSelector,
+  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, checkShapes, selectorShapes, podTemplateShapes, type Problem,
+} from "./workload.js";
+import { goIntOrString, goStruct, goQuote } from "./go-values.js";
+
+function validateStrategy(strategy: Obj | undefined): Problem[] {
+  const s = strategy ?? {};
+  const path = "spec.strategy";
+  if (s.type === "Recreate") {
+    return s.rollingUpdate ? [forbidden(`${path}.rollingUpdate`, "may not be specified when strategy `type` is 'Recreate'")] : [];
+  }
+  if (s.type === "RollingUpdate") {
+    const ru = s.rollingUpdate;
+    if (!ru) return [required(`${path}.rollingUpdate`, "this should be defaulted and never be nil")];
+    const errs: Problem[] = [
+      ...validatePositiveIntOrPercent(ru.maxUnavailable, `${path}.rollingUpdate.maxUnavailable`),
+      ...validatePositiveIntOrPercent(ru.maxSurge, `${path}.rollingUpdate.maxSurge`),
+    ];
+    if (intOrPercentValue(ru.maxUnavailable) === 0 && intOrPercentValue(ru.maxSurge) === 0) {
+      errs.push(invalid(`${path}.rollingUpdate.maxUnavailable`, goIntOrString(ru.maxUnavailable), "may not be 0 when `maxSurge` is 0"));
+    }
+    errs.push(...notMoreThan100Percent(ru.maxUnavailable, `${path}.rollingUpdate.maxUnavailable`));
+    return errs;
+  }
+  const repr = goStruct("apps.DeploymentStrategy", [["Type", goQuote(String(s.type ?? ""))], ["RollingUpdate", "(*apps.RollingUpdateDeployment)(nil)"]]);
+  return [notSupported(path, repr, ["Recreate", "RollingUpdate"])];
+}
 
 export const deployments = defineResource({
   group: "apps", version: "v1", kind: "Deployment", plural: "deployments", singular: "deployment",
@@ -10,9 +38,16 @@ export const deployments = defineResource({
   generation: true,
   prepareForCreate: (o) => { o.status = {}; },
   defaults: (o) => {
+    checkShapes(o, "Deployment", "v1", [
+      { path: "spec", struct: "Deployment", type: "v1.DeploymentSpec" },
+      ...selectorShapes("spec.selector", "DeploymentSpec"),
+      { path: "spec.strategy", struct: "DeploymentSpec", type: "v1.DeploymentStrategy" },
+      { path: "spec.strategy.rollingUpdate", struct: "DeploymentStrategy", type: "v1.RollingUpdateDeployment" },
+      ...podTemplateShapes("spec.template", "DeploymentSpec"),
+    ]);
     const spec = (o.spec ??= {});
     spec.replicas ??= 1;
-    spec.strategy ??= { type: "RollingUpdate" };
+    spec.strategy ??= {};
     spec.strategy.type ??= "RollingUpdate";
     if (spec.strategy.type === "RollingUpdate") {
       spec.strategy.rollingUpdate ??= {};
@@ -21,30 +56,27 @@ export const deployments = defineResource({
     }
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
-    if (spec.template && typeof spec.template === "object") {
-      spec.template.metadata ??= {};
-      spec.template.metadata.creationTimestamp ??= null;
-      defaultPodSpec(spec.template.spec);
-    }
+    defaultTemplateMeta(spec.template);
+    defaultPodSpec(spec.template?.spec);
   },
   validate: (o) => {
-    const causes: Cause[] = [];
     const spec = o.spec ?? {};
-    if (!spec.selector) causes.push({ type: "FieldValueRequired", field: "spec.selector", message: "Required value" });
-    if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) {
-      causes.push({ type: "FieldValueInvalid", field: "spec.replicas", message: `Invalid value: ${spec.replicas}: must be greater than or equal to 0` });
+    const errs: Problem[] = [...nonNegative(spec.replicas, "spec.replicas")];
+    errs.push(...validateWorkloadSelector(spec, "deployment"));
+    errs.push(...validatePodTemplate(spec.template, "spec.template"));
+    errs.push(...validateAlwaysRestartingTemplate(spec.template, "spec.template", "ReplicaSet"));
+    errs.push(...validateStrategy(spec.strategy));
+    errs.push(...nonNegative(spec.minReadySeconds, "spec.minReadySeconds"));
+    errs.push(...nonNegative(spec.revisionHistoryLimit, "spec.revisionHistoryLimit"));
+    if (typeof spec.progressDeadlineSeconds === "number") {
+      errs.push(...nonNegative(spec.progressDeadlineSeconds, "spec.progressDeadlineSeconds"));
+      if (spec.progressDeadlineSeconds <= (spec.minReadySeconds ?? 0)) {
+        errs.push(invalid("spec.progressDeadlineSeconds", spec.progressDeadlineSeconds, "must be greater than minReadySeconds"));
+      }
     }
-    causes.push(...selectorMatchesTemplate(spec, "spec"));
-    causes.push(...validatePodSpec(spec.template?.spec, "spec.template.spec"));
-    return causes;
+    return causes(errs);
   },
-  validateUpdate: (o, old) => {
-    const causes: Cause[] = [];
-    if (JSON.stringify(o.spec?.selector ?? null) !== JSON.stringify(old.spec?.selector ?? null)) {
-      causes.push({ type: "FieldValueInvalid", field: "spec.selector", message: `Invalid value: ${JSON.stringify(formatSelectorForError(o.spec?.selector))}: field is immutable` });
-    }
-    return causes;
-  },
+  validateUpdate: (o, old) => causes(immutableSelector(o, old)),
   table: {
     columns: [
       NAME_COLUMN,
@@ -57,13 +89,9 @@ export const deployments = defineResource({
       col("Selector", "string", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", 1),
     ],
     row: (o: Obj, now) => {
-      const cs: Obj[] = o.spec?.template?.spec?.containers ?? [];
+      const [names, images] = containerCells(o.spec?.template);
       return [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, o.status?.updatedReplicas ?? 0, o.status?.availableReplicas ?? 0,
-        age(o.metadata.creationTimestamp, now), cs.map((c) => c.name).join(","), cs.map((c) => c.image).join(","), formatLabelSelector(o.spec?.selector)];
+        age(o.metadata.creationTimestamp, now), names, images, formatLabelSelector(o.spec?.selector)];
     },
   },
 });
-
-function formatSelectorForError(sel: Obj | undefined): unknown {
-  return sel ?? null;
-}

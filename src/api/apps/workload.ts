@@ -1,29 +1,229 @@
-// Rules every workload (deployments, replicasets, statefulsets, daemonsets) shares.
+// Rules every workload (deployments, replicasets, statefulsets, daemonsets, jobs) shares:
+// selectors against template labels, pod templates, int-or-percent fields, immutable
+// selectors. Messages and bad values are kube-apiserver 1.32's.
 import type { Cause, Obj } from "../../registry/resource.js";
+import {
+  FieldError, invalid, required, forbidden, notSupported, validateLabelSelector, validateLabels, matchLabelSelector,
+  validateAnnotations, isValidPercent, canonicalizeQuantity, QuantityParseError, IS_NEGATIVE_ERROR_MSG, FIELD_IMMUTABLE_ERROR_MSG,
+} from "../../apimachinery/index.js";
+import { validatePodSpec } from "../core/pod-spec.js";
+import { goLabelSelector, goMap, goIntOrString } from "./go-values.js";
+import { jsonEqual } from "../../registry/equal.js";
+import { errors } from "../../server/status.js";
 
-/** The selector must be non-empty and select the template's labels. */
-export function selectorMatchesTemplate(spec: Obj, path: string): Cause[] {
-  const causes: Cause[] = [];
+/** A validation failure: a FieldError, or a cause another module already rendered. */
+export type Problem = FieldError | Cause;
+
+export function causes(problems: Problem[]): Cause[] {
+  return problems.map((p) => (p instanceof FieldError ? p.toCause() : p));
+}
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** ValidateNonnegativeField for an optional integer. */
+export function nonNegative(v: unknown, path: string): FieldError[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v !== "number" || !Number.isInteger(v)) return [invalid(path, v, "must be an integer")];
+  return v < 0 ? [invalid(path, v, IS_NEGATIVE_ERROR_MSG)] : [];
+}
+
+/** getIntOrPercentValue: 25 for 25 and for "25%"; NaN for anything else. */
+export function intOrPercentValue(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && /^[0-9]+%$/.test(v)) return Number(v.slice(0, -1));
+  return Number.NaN;
+}
+
+/** ValidatePositiveIntOrPercent. */
+export function validatePositiveIntOrPercent(v: unknown, path: string): FieldError[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === "string") return isValidPercent(v).map((msg) => invalid(path, goIntOrString(v), msg));
+  if (typeof v === "number" && Number.isInteger(v)) return v < 0 ? [invalid(path, v, IS_NEGATIVE_ERROR_MSG)] : [];
+  return [invalid(path, v, "must be an integer or percentage (e.g '5%')")];
+}
+
+/** IsNotMoreThan100Percent. */
+export function notMoreThan100Percent(v: unknown, path: string): FieldError[] {
+  if (typeof v !== "string" || !/^[0-9]+%$/.test(v)) return [];
+  return intOrPercentValue(v) > 100 ? [invalid(path, goIntOrString(v), "must not be greater than 100%")] : [];
+}
+
+/** Does the selector select these labels? Invalid selectors select nothing. */
+export function selectorMatches(sel: unknown, labels: unknown): boolean {
+  try {
+    return matchLabelSelector(sel as never).matches((isObject(labels) ? labels : {}) as Record<string, string>);
+  } catch {
+    return false;
+  }
+}
+
+function selectorIsEmpty(sel: Obj): boolean {
+  return Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0;
+}
+
+/**
+ * The selector of a replicated workload: required, valid, non-empty ("empty selector is
+ * invalid for <kind>") and selecting the template's labels.
+ */
+export function validateWorkloadSelector(spec: Obj, kindWord: string, path = "spec"): FieldError[] {
+  const errs: FieldError[] = [];
   const sel = spec.selector;
-  if (!sel) return causes;
-  const ml: Record<string, string> = sel.matchLabels ?? {};
-  const me: Obj[] = sel.matchExpressions ?? [];
-  if (Object.keys(ml).length === 0 && me.length === 0) {
-    causes.push({ type: "FieldValueInvalid", field: `${path}.selector`, message: `Invalid value: ${JSON.stringify(sel)}: empty selector is invalid for deployment` });
-    return causes;
+  if (sel === undefined || sel === null) errs.push(required(`${path}.selector`));
+  else if (!isObject(sel)) errs.push(invalid(`${path}.selector`, sel, "must be a label selector"));
+  else {
+    errs.push(...validateLabelSelector(sel, {}, `${path}.selector`));
+    if (selectorIsEmpty(sel)) errs.push(invalid(`${path}.selector`, goLabelSelector(sel), `empty selector is invalid for ${kindWord}`));
   }
-  const labels: Record<string, string> = spec.template?.metadata?.labels ?? {};
-  let ok = Object.entries(ml).every(([k, v]) => labels[k] === v);
-  for (const e of me) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const vals: string[] = e.values ?? [];
-    if (e.operator === "In") ok &&= has && vals.includes(labels[e.key]);
-    else if (e.operator === "NotIn") ok &&= !has || !vals.includes(labels[e.key]);
-    else if (e.operator === "Exists") ok &&= has;
-    else if (e.operator === "DoesNotExist") ok &&= !has;
+  errs.push(...templateLabelsMatch(spec, path));
+  return errs;
+}
+
+/** "`selector` does not match template `labels`" when it does not. */
+export function templateLabelsMatch(spec: Obj, path = "spec"): FieldError[] {
+  const labels = spec.template?.metadata?.labels;
+  if (isObject(spec.selector) && selectorIsEmpty(spec.selector)) return []; // selects everything
+  if (selectorMatches(spec.selector, labels)) return [];
+  return [invalid(`${path}.template.metadata.labels`, goMap(labels), "`selector` does not match template `labels`")];
+}
+
+/** ValidatePodTemplateSpec: template metadata and the pod spec. */
+export function validatePodTemplate(template: unknown, path: string): Problem[] {
+  // A missing template is an empty one: its pod spec has no containers.
+  const t: Obj = isObject(template) ? template : {};
+  const errs: Problem[] = [];
+  const meta = t.metadata ?? {};
+  errs.push(...validateLabels(meta.labels, `${path}.metadata.labels`));
+  errs.push(...validateAnnotations(meta.annotations, `${path}.metadata.annotations`));
+  errs.push(...validatePodSpec(t.spec, `${path}.spec`));
+  return errs;
+}
+
+/** Templates of replicated pods must restart Always and may not set activeDeadlineSeconds. */
+export function validateAlwaysRestartingTemplate(template: Obj | undefined, path: string, kind: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = template?.spec ?? {};
+  if (spec.restartPolicy !== undefined && spec.restartPolicy !== "Always") {
+    errs.push(notSupported(`${path}.spec.restartPolicy`, spec.restartPolicy, ["Always"]));
   }
-  if (!ok) {
-    causes.push({ type: "FieldValueInvalid", field: `${path}.template.metadata.labels`, message: `Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\`` });
+  if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null) {
+    errs.push(kind === "DaemonSet"
+      ? invalid(`${path}.spec.activeDeadlineSeconds`, spec.activeDeadlineSeconds, "activeDeadlineSeconds must be nil for daemonsets")
+      : forbidden(`${path}.spec.activeDeadlineSeconds`, `activeDeadlineSeconds in ${kind} is not Supported`));
   }
-  return causes;
+  return errs;
+}
+
+/** apps/v1 selectors cannot change after creation. */
+export function immutableSelector(o: Obj, old: Obj): FieldError[] {
+  const sel = o.spec?.selector;
+  if (jsonEqual(sel ?? null, old.spec?.selector ?? null)) return [];
+  return [invalid("spec.selector", isObject(sel) ? goLabelSelector(sel) : sel ?? goLabelSelector(null), FIELD_IMMUTABLE_ERROR_MSG)];
+}
+
+/** Pod template defaults shared by every workload: creationTimestamp: null in the template. */
+export function defaultTemplateMeta(template: unknown): void {
+  if (!isObject(template)) return;
+  if (!isObject(template.metadata)) template.metadata = {};
+  if (!("creationTimestamp" in template.metadata)) template.metadata.creationTimestamp = null;
+}
+
+/** Table cells for the template's containers: names and images, comma-joined. */
+export function containerCells(template: Obj | undefined): [string, string] {
+  const cs: Obj[] = Array.isArray(template?.spec?.containers) ? template!.spec.containers : [];
+  return [cs.map((c) => c?.name ?? "").join(","), cs.map((c) => c?.image ?? "").join(",")];
+}
+
+// ------------------------------------------------------------------ JSON shapes
+
+/**
+ * A field that must have a JSON type when present; Go's decoder refuses anything else.
+ * `*` in a path stands for every element of a list. `json` is what the field must be.
+ */
+export interface Shape { path: string; struct: string; type: string; json?: "object" | "array" | "string" }
+
+/** A label selector's maps and lists. */
+export function selectorShapes(path: string, owner: string): Shape[] {
+  return [
+    { path, struct: owner, type: "v1.LabelSelector" },
+    { path: `${path}.matchLabels`, struct: "LabelSelector", type: "map[string]string" },
+    { path: `${path}.matchLabels.*`, struct: "LabelSelector", type: "string", json: "string" },
+    { path: `${path}.matchExpressions`, struct: "LabelSelector", type: "[]v1.LabelSelectorRequirement", json: "array" },
+    { path: `${path}.matchExpressions.*`, struct: "LabelSelector", type: "v1.LabelSelectorRequirement" },
+    { path: `${path}.matchExpressions.*.key`, struct: "LabelSelectorRequirement", type: "string", json: "string" },
+    { path: `${path}.matchExpressions.*.operator`, struct: "LabelSelectorRequirement", type: "v1.LabelSelectorOperator", json: "string" },
+    { path: `${path}.matchExpressions.*.values`, struct: "LabelSelectorRequirement", type: "[]string", json: "array" },
+    { path: `${path}.matchExpressions.*.values.*`, struct: "LabelSelectorRequirement", type: "string", json: "string" },
+  ];
+}
+
+/** The pod template's fields the defaulting walks into. */
+export function podTemplateShapes(path: string, owner: string): Shape[] {
+  return [
+    { path, struct: owner, type: "v1.PodTemplateSpec" },
+    { path: `${path}.metadata`, struct: "PodTemplateSpec", type: "v1.ObjectMeta" },
+    { path: `${path}.metadata.labels`, struct: "ObjectMeta", type: "map[string]string" },
+    { path: `${path}.metadata.labels.*`, struct: "ObjectMeta", type: "string", json: "string" },
+    { path: `${path}.metadata.annotations`, struct: "ObjectMeta", type: "map[string]string" },
+    { path: `${path}.metadata.annotations.*`, struct: "ObjectMeta", type: "string", json: "string" },
+    { path: `${path}.spec`, struct: "PodTemplateSpec", type: "v1.PodSpec" },
+    { path: `${path}.spec.containers`, struct: "PodSpec", type: "[]v1.Container", json: "array" },
+    { path: `${path}.spec.initContainers`, struct: "PodSpec", type: "[]v1.Container", json: "array" },
+    { path: `${path}.spec.volumes`, struct: "PodSpec", type: "[]v1.Volume", json: "array" },
+    { path: `${path}.spec.tolerations`, struct: "PodSpec", type: "[]v1.Toleration", json: "array" },
+    { path: `${path}.spec.nodeSelector`, struct: "PodSpec", type: "map[string]string" },
+  ];
+}
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "boolean") return "bool";
+  return typeof v === "object" ? "object" : typeof v;
+}
+
+/** The values at a path, `*` expanding over list elements and map values. */
+function valuesAt(o: unknown, segs: string[]): unknown[] {
+  if (!segs.length) return [o];
+  if (o === null || typeof o !== "object") return [];
+  const [seg, ...rest] = segs;
+  if (seg === "*") return Object.values(o as Obj).flatMap((v) => valuesAt(v, rest));
+  if (Array.isArray(o)) return [];
+  return valuesAt((o as Obj)[seg], rest);
+}
+
+/**
+ * Refuses, with kube-apiserver's 400, a body whose fields have the wrong JSON type, before
+ * defaulting and validation walk into them (kube's decoder stops at such a body).
+ */
+export function checkShapes(o: Obj, kind: string, version: string, shapes: Shape[]): void {
+  for (const s of shapes) {
+    const want = s.json ?? "object";
+    const segs = s.path.split(".");
+    if (segs[segs.length - 1] === "*" && want !== "array") {
+      // A null element decodes to the zero value in Go: an empty struct or string.
+      for (const parent of valuesAt(o, segs.slice(0, -1))) {
+        if (!parent || typeof parent !== "object") continue;
+        for (const [k, v] of Object.entries(parent as Obj)) if (v === null) (parent as Obj)[k] = want === "string" ? "" : {};
+      }
+    }
+    for (const v of valuesAt(o, segs)) {
+      if (v === undefined || v === null) continue;
+      const ok = want === "array" ? Array.isArray(v) : want === "string" ? typeof v === "string" : typeof v === "object" && !Array.isArray(v);
+      if (ok) continue;
+      const field = s.path.replace(/\.\*/g, "");
+      throw errors.badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: json: cannot unmarshal ${jsonKind(v)} into Go struct field ${s.struct}.${field} of type ${s.type}`);
+    }
+  }
+}
+
+/** A quantity as stored (canonical); one that does not parse fails decoding, with a 400. */
+export function decodeQuantity(v: unknown, kind: string, version: string): string {
+  try {
+    if (typeof v !== "string" && typeof v !== "number") throw new QuantityParseError("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    return canonicalizeQuantity(String(v).trim());
+  } catch (e) {
+    if (e instanceof QuantityParseError) throw errors.badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: ${e.message}`);
+    throw e;
+  }
 }

@@ -2,7 +2,14 @@ import { defineResource, ALL_VERBS, type Cause } from "../../registry/resource.j
 import { NAME_COLUMN, AGE_COLUMN, col, age } from "../printers.js";
 import { isConfigMapKey } from "../../apimachinery/validation.js";
 
-/** data and binaryData keys: valid config map keys, no key in both. */
+/** The most a ConfigMap's or a Secret's data may hold (kube's MaxSecretSize, 1 MiB). */
+export const MAX_DATA_SIZE = 1024 * 1024;
+
+export function tooLarge(field: string): Cause {
+  return { type: "FieldValueTooLong", field, message: `Too long: may not be more than ${MAX_DATA_SIZE} bytes` };
+}
+
+/** data and binaryData keys: valid config map keys, no key in both; all of it at most 1 MiB. */
 export function validateDataKeys(obj: any): Cause[] {
   const causes: Cause[] = [];
   const seen = new Set<string>();
@@ -15,6 +22,10 @@ export function validateDataKeys(obj: any): Cause[] {
       seen.add(k);
     }
   }
+  let size = 0;
+  for (const v of Object.values<unknown>(obj.data ?? {})) size += Buffer.byteLength(String(v));
+  for (const v of Object.values<unknown>(obj.binaryData ?? {})) size += typeof v === "string" ? Buffer.from(v, "base64").length : 0;
+  if (size > MAX_DATA_SIZE) causes.push(tooLarge(""));
   return causes;
 }
 

@@ -1,9 +1,49 @@
-import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
+import { defineResource, ALL_VERBS, type Obj, type Cause, type AdmitRequest } from "../../registry/resource.js";
+import { nodeProxy } from "./proxy.js";
+import { canonicalizeResourceList } from "./resources.js";
+
+const NODE_INFO_FIELDS = ["machineID", "systemUUID", "bootID", "kernelVersion", "osImage", "containerRuntimeVersion", "kubeletVersion", "kubeProxyVersion", "operatingSystem", "architecture"];
+const TAINT_EFFECTS = ["NoExecute", "NoSchedule", "PreferNoSchedule"];
+
+/** A node's spec and status as Go serializes them: the structs are always there. */
+function defaultNode(o: Obj): void {
+  o.spec ??= {};
+  const st = (o.status ??= {});
+  if (typeof st !== "object") return;
+  st.daemonEndpoints ??= {};
+  st.daemonEndpoints.kubeletEndpoint ??= {};
+  st.daemonEndpoints.kubeletEndpoint.Port ??= 0;
+  st.nodeInfo ??= {};
+  for (const f of NODE_INFO_FIELDS) st.nodeInfo[f] ??= "";
+  canonicalizeResourceList(st.capacity, "Node");
+  canonicalizeResourceList(st.allocatable, "Node");
+}
+
+function validateNode(o: Obj): Cause[] {
+  const causes: Cause[] = [];
+  (Array.isArray(o.spec?.taints) ? o.spec.taints : []).forEach((t: Obj, i: number) => {
+    const p = `spec.taints[${i}]`;
+    if (!t?.key) causes.push({ type: "FieldValueRequired", field: `${p}.key`, message: "Required value" });
+    if (!t?.effect) causes.push({ type: "FieldValueRequired", field: `${p}.effect`, message: "Required value" });
+    else if (!TAINT_EFFECTS.includes(t.effect)) causes.push({ type: "FieldValueNotSupported", field: `${p}.effect`, message: `Unsupported value: ${JSON.stringify(t.effect)}: supported values: ${TAINT_EFFECTS.map((e) => JSON.stringify(e)).join(", ")}` });
+  });
+  return causes;
+}
+
+/** TaintNodesByCondition: a new node is not ready until its kubelet says so. */
+async function admitNode(a: AdmitRequest): Promise<void> {
+  const node = a.obj;
+  if (a.operation !== "CREATE" || a.subresource || !node?.spec || typeof node.spec !== "object") return;
+  const taints: Obj[] = node.spec.taints ?? [];
+  if (!taints.some((t) => t?.key === "node.kubernetes.io/not-ready" && t.effect === "NoSchedule")) {
+    node.spec.taints = [...taints, { key: "node.kubernetes.io/not-ready", effect: "NoSchedule" }];
+  }
+}
 import { NAME_COLUMN, AGE_COLUMN, col, age } from "../printers.js";
 
 function nodeStatus(n: Obj): string {
   const ready = (n.status?.conditions ?? []).find((c: Obj) => c.type === "Ready");
-  const parts = [ready ? (ready.status === "True" ? "Ready" : ready.status === "False" ? "NotReady" : "Unknown") : "Unknown"];
+  const parts = [ready ? (ready.status === "True" ? "Ready" : "NotReady") : "Unknown"];
   if (n.spec?.unschedulable) parts.push("SchedulingDisabled");
   return parts.join(",");
 }
@@ -18,15 +58,18 @@ function roles(n: Obj): string {
 }
 
 function address(n: Obj, type: string): string {
-  const a = (n.status?.addresses ?? []).filter((x: Obj) => x.type === type).map((x: Obj) => x.address);
-  return a.length ? a.join(",") : "<none>";
+  // The first address of the type, as kubectl prints it.
+  return (n.status?.addresses ?? []).find((x: Obj) => x.type === type)?.address ?? "<none>";
 }
 
 export const nodes = defineResource({
   group: "", version: "v1", kind: "Node", plural: "nodes", singular: "node",
   namespaced: false, shortNames: ["no"], verbs: ALL_VERBS,
-  subresources: { status: true },
+  subresources: { status: true, custom: { proxy: nodeProxy } },
   storagePath: "minions",
+  defaults: defaultNode,
+  validate: validateNode,
+  admit: admitNode,
   fieldSelectors: { "spec.unschedulable": (o) => String(o.spec?.unschedulable ?? false) },
   table: {
     columns: [

@@ -1,4 +1,5 @@
 // The events.k8s.io API group: every resource kapi serves in it, in discovery order.
 import type { ResourceDef } from "../../registry/resource.js";
+import { events } from "./events.js";
 
-export const resources: ResourceDef[] = [];
+export const resources: ResourceDef[] = [events];
