@@ -5,6 +5,7 @@ import { parseFlags, helpText, FlagError, HelpRequested } from "./flags.js";
 import { openStorage, storageConfigFromFlags, StorageConfigError, type Storage } from "../storage/index.js";
 import { ensureServingPki, writeKubeconfig, defaultCertDir, loadCaBundleSync } from "../pki/index.js";
 import { startApiServer, VERSION } from "../server/apiserver.js";
+import { tlsProtocolOptions, checkSniCertKeys, type SniCertKey } from "../server/tls.js";
 import { parseServiceCIDRs } from "../api/core/service-network.js";
 import { loadEncryptionConfig } from "../storage/transformers/index.js";
 import { Auditor, AuditPolicy, LogBackend, WebhookBackend, type AuditBackend } from "../audit/index.js";
@@ -15,6 +16,7 @@ import { AUTHZ_FLAGS, authorizationFromFlags } from "../authz/index.js";
 /** The flags kapi acts on; any other kube-apiserver flag is accepted with a warning. */
 const IMPLEMENTED = new Set([
   "data-dir", "kubeconfig-out", "secure-port", "bind-address", "cert-dir", "tls-cert-file", "tls-private-key-file",
+  "tls-min-version", "tls-cipher-suites", "tls-sni-cert-key",
   "client-ca-file", "anonymous-auth", "etcd-prefix", "etcd-compaction-interval", "encryption-provider-config", "min-request-timeout", "enable-swagger-ui",
   "audit-policy-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup", "audit-log-maxage", "audit-log-format",
   "audit-webhook-config-file", "audit-webhook-batch-max-size", "audit-webhook-batch-max-wait", "audit-webhook-mode", "event-ttl", "v",
@@ -69,6 +71,17 @@ export async function main(argv: string[]): Promise<void> {
   const clientCA = f.isSet("client-ca-file") ? loadCaBundleSync(f.string("client-ca-file")).pem : pki.caCertPem;
   if (!f.isSet("client-ca-file")) adminCreds = { caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem };
 
+  let tlsProtocol;
+  const sniCertKeys = f.get<SniCertKey[]>("tls-sni-cert-key").map((s) => ({ ...s, certFile: resolve(s.certFile), keyFile: resolve(s.keyFile) }));
+  try {
+    tlsProtocol = tlsProtocolOptions(f.string("tls-min-version"), f.strings("tls-cipher-suites"));
+    checkSniCertKeys(sniCertKeys);
+  } catch (e) {
+    process.stderr.write(`Error: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+
   let authentication;
   let authorization;
   try {
@@ -113,7 +126,12 @@ export async function main(argv: string[]): Promise<void> {
     etcdPrefix: f.string("etcd-prefix"),
     bindAddress,
     securePort: f.number("secure-port"),
-    tls: { cert, key, ca: clientCA },
+    tls: {
+      cert, key, ca: clientCA, ...tlsProtocol, sniCertKeys,
+      // Files given by the operator are reloaded when they change, as kube-apiserver does.
+      ...(f.isSet("tls-cert-file") ? { certFile: resolve(f.string("tls-cert-file")), keyFile: resolve(f.string("tls-private-key-file")) } : {}),
+      ...(f.isSet("client-ca-file") ? { clientCAFile: resolve(f.string("client-ca-file")) } : {}),
+    },
     anonymousAuth: f.isSet("anonymous-auth") ? f.bool("anonymous-auth") : false,
     maxRequestBytes: 3 * 1024 * 1024,
     minRequestTimeoutSeconds: f.number("min-request-timeout"),

@@ -4,8 +4,8 @@ import { errors } from "../server/status.js";
 import type { BodyType } from "../server/negotiate.js";
 import { isPlainObject } from "../server/codec.js";
 import type { ResourceDef } from "../registry/resource.js";
-import { strategicMergePatch, applyJsonPatch, openAPISchema, ANY, type PatchSchema } from "../patch/index.js";
-import { schemaIndex } from "../openapi/index.js";
+import { strategicMergePatch, applyJsonPatch } from "../patch/index.js";
+import { patchSchemaOf } from "../registry/managed-fields.js";
 
 /** RFC 7386: objects merge recursively, null deletes, everything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -16,21 +16,6 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     else out[k] = mergePatch(out[k], v);
   }
   return out;
-}
-
-const schemas = new Map<string, PatchSchema>();
-
-/** The patch schema (merge keys, list types) of a kind, from the served OpenAPI definitions. */
-export function patchSchemaOf(group: string, version: string, kind: string): PatchSchema {
-  const key = `${group}/${version}/${kind}`;
-  let s = schemas.get(key);
-  if (!s) {
-    const index = schemaIndex();
-    const name = index.nameOf({ group, version, kind });
-    s = name ? openAPISchema(index.definitions, name) : ANY;
-    schemas.set(key, s);
-  }
-  return s;
 }
 
 export function applyPatch(current: Record<string, unknown>, type: BodyType, body: Buffer, def: Pick<ResourceDef, "group" | "version" | "kind">): Record<string, unknown> {

@@ -18,6 +18,8 @@ import { applyPatch } from "./patch.js";
 import { auditRecordOf } from "../audit/filter.js";
 import { decodeKubernetesProtobuf, ProtobufDecodeError } from "../protobuf/index.js";
 import { findUnknownAndDuplicateFields, findUnknownFields } from "../openapi/index.js";
+import { apply as applyConfiguration, managerFromRequest } from "../patch/index.js";
+import { patchSchemaOf, resetFieldsOf } from "../registry/managed-fields.js";
 import { serveWatch } from "./watch.js";
 import type { Admission } from "../admission/index.js";
 import type { UserInfo } from "../authn/index.js";
@@ -215,7 +217,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
         return writeObject(ex, res.status, res.object, n);
       }
       await ctx.admission.validateNamespace(info, def, user);
-      const created = await store.create(ns, obj, { dryRun, user }, (o) => ctx.admission.admit("CREATE", info, def, o, undefined, user));
+      const created = await store.create(ns, obj, { dryRun, user, manager: managerOf(ex) }, (o) => ctx.admission.admit("CREATE", info, def, o, undefined, user));
       return writeOne(ex, 201, entry, created, n);
     }
     case "update": {
@@ -224,7 +226,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
       const body = await readObjectBody(ex, ctx, sub === "scale" ? { apiVersion: "autoscaling/v1", kind: "Scale" } : { apiVersion: groupVersion(def), kind: def.kind });
       if (sub === "scale") {
         checkBodyIdentity(def, info, body, { apiVersion: "autoscaling/v1", kind: "Scale" });
-        const res = await store.guaranteedUpdate(ns, info.name, (cur) => applyScale(def, cur!, body, store.gr), { dryRun }, (o, old) => ctx.admission.admit("UPDATE", info, def, o, old, user));
+        const res = await store.guaranteedUpdate(ns, info.name, (cur) => applyScale(def, cur!, body, store.gr), { dryRun, manager: managerOf(ex), subresource: "scale" }, (o, old) => ctx.admission.admit("UPDATE", info, def, o, old, user));
         return writeObject(ex, 200, getScale(def, res.obj), n);
       }
       checkBodyIdentity(def, info, body);
@@ -242,7 +244,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
         }
         if (preconditionRV && preconditionRV !== cur.metadata.resourceVersion) throw errors.staleObject(store.gr, info.name);
         return structuredClone(body);
-      }, { dryRun, user, allowCreate: def.allowCreateOnUpdate && !sub, subresource: sub }, (o, old) => ctx.admission.admit(old ? "UPDATE" : "CREATE", info, def, o, old, user));
+      }, { dryRun, user, manager: managerOf(ex), allowCreate: def.allowCreateOnUpdate && !sub, subresource: sub }, (o, old) => ctx.admission.admit(old ? "UPDATE" : "CREATE", info, def, o, old, user));
       return writeOne(ex, res.created ? 201 : 200, entry, res.obj, n);
     }
     case "patch": {
@@ -250,9 +252,11 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
       const dryRun = dryRunOf(q);
       const ct = ex.headers["content-type"] as string | undefined;
       const type = bodyTypeOf(ct);
+      if (type === "apply-patch") return serverSideApply(ex, info, entry, ctx, user, n, dryRun);
       if (type !== "json-patch" && type !== "merge-patch" && type !== "strategic-merge-patch") {
         throw errors.unsupportedMediaType(ct ?? "");
       }
+      if (q.has("force")) throw patchOptionsInvalid("force", "Forbidden: may not be specified for non-apply patch");
       const raw = await ex.readBody(ctx.maxRequestBytes);
       auditRecordOf(ex)?.setRequestObject(parsePatchForAudit(raw));
       const res = await store.guaranteedUpdate(ns, info.name, (cur) => {
@@ -270,7 +274,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
         checkBodyIdentity(def, info, patched);
         checkFields(ex, { apiVersion: groupVersion(def), kind: def.kind }, fieldValidationOf(q), () => findUnknownFields({ group: def.group, version: def.version, kind: def.kind }, patched).map((f: string) => `unknown field ${JSON.stringify(f)}`));
         return patched;
-      }, { dryRun, subresource: sub }, (o, old) => ctx.admission.admit("UPDATE", info, def, o, old, user));
+      }, { dryRun, manager: managerOf(ex), subresource: sub }, (o, old) => ctx.admission.admit("UPDATE", info, def, o, old, user));
       if (sub === "scale") return writeObject(ex, 200, getScale(def, res.obj), n);
       return writeOne(ex, 200, entry, res.obj, n);
     }
@@ -312,6 +316,57 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
     default:
       throw errors.methodNotAllowed();
   }
+}
+
+/** The request's field manager: ?fieldManager=, else the user agent's program name. */
+function managerOf(ex: Exchange): string {
+  const fm = ex.query.get("fieldManager");
+  if (fm !== null && fm.length > 128) throw patchOptionsInvalid("fieldManager", `Too long: may not be more than 128 bytes`);
+  return managerFromRequest(fm, ex.headers["user-agent"] as string | undefined);
+}
+
+function patchOptionsInvalid(field: string, message: string): ApiError {
+  return errors.invalid("PatchOptions", "meta.k8s.io", "", [{ type: message.startsWith("Forbidden") ? "FieldValueForbidden" : message.startsWith("Required") ? "FieldValueRequired" : "FieldValueInvalid", field, message }]);
+}
+
+/**
+ * Server-side apply (application/apply-patch+yaml): the applied configuration is merged
+ * into the live object (or creates it) with field ownership; conflicts are a 409.
+ */
+async function serverSideApply(ex: Exchange, info: RequestInfo, entry: ResourceEntry, ctx: ResourceContext, user: UserInfo, n: Negotiated, dryRun: boolean): Promise<void> {
+  const def = entry.def;
+  const q = ex.query;
+  const fieldManager = q.get("fieldManager");
+  if (!fieldManager) throw patchOptionsInvalid("fieldManager", "Required value: is required for apply patch");
+  const manager = managerOf(ex);
+  const force = q.has("force") ? parseBoolStrict(q.get("force") ?? "") === true : false;
+  const raw = await ex.readBody(ctx.maxRequestBytes);
+  const config = decodeBody(raw, "yaml");
+  auditRecordOf(ex)?.setRequestObject(config);
+  if (!isPlainObject(config)) throw errors.badRequest("error decoding YAML: the apply configuration must be an object");
+  const cfg = config as Obj;
+  if (cfg.kind !== undefined && cfg.kind !== def.kind && info.subresource !== "scale") {
+    throw errors.badRequest(`the kind in the data (${cfg.kind}) does not match the expected kind (${def.kind})`);
+  }
+  if (cfg.metadata?.name !== undefined && cfg.metadata.name !== info.name) {
+    throw errors.badRequest(`the name of the object (${cfg.metadata.name}) does not match the name on the URL (${info.name})`);
+  }
+  checkFields(ex, { apiVersion: groupVersion(def), kind: def.kind }, fieldValidationOf(q), () => findUnknownAndDuplicateFields({ group: def.group, version: def.version, kind: def.kind }, raw, "yaml").messages);
+  const sub = info.subresource || undefined;
+  const ns = def.namespaced ? info.namespace : "";
+  if (!sub) await ctx.admission.validateNamespace(info, def, user);
+  const res = await entry.store.guaranteedUpdate(ns, info.name, (cur) => {
+    const r = applyConfiguration(cur, cfg, manager, {
+      force, schema: patchSchemaOf(def.group, def.version, def.kind), apiVersion: groupVersion(def),
+      subresource: sub, now: new Date(), ignoredFields: resetFieldsOf(def, sub),
+    });
+    if (!r.ok) throw r.error;
+    const obj = r.object as Obj;
+    obj.metadata = { ...(obj.metadata ?? {}), name: info.name };
+    if (def.namespaced) obj.metadata.namespace = info.namespace;
+    return obj;
+  }, { dryRun, user, manager, applied: true, allowCreate: !sub, subresource: sub }, (o, old) => ctx.admission.admit(old ? "UPDATE" : "CREATE", info, def, o, old, user));
+  writeOne(ex, res.created ? 201 : 200, entry, res.obj, n);
 }
 
 /** Subresources with their own semantics: the declaration's handler does the work. */

@@ -17,6 +17,13 @@
 const CONDITIONS = "merge:type map:type";
 const BY_NAME = "merge:name map:name";
 
+/** Schema defaults kube-apiserver publishes for fields that key associative lists. */
+export const FIELD_DEFAULTS: Record<string, Record<string, unknown>> = {
+  "io.k8s.api.core.v1.ContainerPort": { protocol: "TCP" },
+  "io.k8s.api.core.v1.ServicePort": { protocol: "TCP" },
+  "io.k8s.api.core.v1.LocalObjectReference": { name: "" },
+};
+
 export const FIELD_FACTS: Record<string, Record<string, string>> = {
   // meta/v1
   "meta.v1.ObjectMeta": { finalizers: "merge set", ownerReferences: "merge:uid map:uid", managedFields: "atomic" },

@@ -18,6 +18,7 @@ import { pathToFileURL } from "node:url";
 import {
   ATOMIC_STRUCTS, FIELD_FACTS, META_V1_TYPES, PACKAGE_GROUP, PACKAGE_PREFIX, QUANTITY_FIELDS,
   TYPE_PACKAGE, UNIONS, UNTYPED_FIELDS, packageOfGroup,
+  FIELD_DEFAULTS,
 } from "./facts.js";
 import { SCHEMAS_RELATIVE_PATH, SCHEMAS_VERSION, packageRoot, refName, type Schema, type SchemaTable } from "./schemas.js";
 import { chooseDescription, flat, loadDocSources, type DescriptionOrigin } from "./upstream-docs.js";
@@ -328,6 +329,15 @@ export async function generate(): Promise<GenerateResult> {
     for (const f of Object.keys(fields)) if (!usedFacts.has(`${type}.${f}`)) warnings.push(`fact ${type}.${f} matches no field${known.has(type) ? "" : " (no such type)"}`);
   }
   for (const t of [...ATOMIC_STRUCTS, ...Object.keys(UNIONS)]) if (!usedFacts.has(t)) warnings.push(`fact ${t} matches no type`);
+
+  // Defaults of list-map key fields: server-side apply keys elements that omit them by these.
+  for (const [name, fields] of Object.entries(FIELD_DEFAULTS)) {
+    for (const [field, value] of Object.entries(fields)) {
+      const prop = definitions[name]?.properties?.[field];
+      if (prop) prop.default = value;
+      else warnings.push(`default for ${name}.${field} matches no field`);
+    }
+  }
 
   const sorted: Record<string, Schema> = {};
   for (const k of Object.keys(definitions).sort()) sorted[k] = definitions[k];

@@ -10,6 +10,7 @@ import { type Obj, type ResourceDef, type Cause, groupVersion, listKind } from "
 import type { ObjectFilter } from "./filter.js";
 import { validateNewObjectMeta, validateObjectMetaUpdate, canonicalOrder, withResourceVersion } from "./meta.js";
 import { jsonEqual } from "./equal.js";
+import { trackUpdate } from "./managed-fields.js";
 import { cacherFor, MAX_BUFFERED_BYTES, type Cacher, type CachedObject, type CacheWatcher, type Consumer, type ResourceCache } from "../storage/cacher/index.js";
 
 export interface ListOptions {
@@ -22,6 +23,10 @@ export interface ListOptions {
 
 export interface WriteOptions {
   dryRun: boolean;
+  /** The field manager of the request; when set, managedFields record the write. */
+  manager?: string;
+  /** Server-side apply already computed managedFields for this write. */
+  applied?: boolean;
   /** The requester, for types that record who created them (CertificateSigningRequest). */
   user?: import("./resource.js").RestContext["user"];
 }
@@ -369,6 +374,7 @@ export class GenericStore {
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = meta.generateName + generateSuffix();
     this.prepareCreate(namespace, obj, opts.user);
+    if (opts.manager && !opts.applied) obj = trackUpdate(this.def, undefined, obj, opts.manager);
     if (admit) await admit(obj);
     const finish = await this.def.beginCreate?.(obj, { dryRun: opts.dryRun });
     let stored = false;
@@ -421,7 +427,8 @@ export class GenericStore {
       }
       const current = this.decode(curKV);
       const desired = await mutate(this.decode(curKV));
-      const next = this.prepareUpdate(current, desired, opts.subresource);
+      let next = this.prepareUpdate(current, desired, opts.subresource);
+      if (opts.manager && !opts.applied) next = trackUpdate(this.def, current, next, opts.manager, opts.subresource);
       if (admit) await admit(next, current);
       if (!curKV.stale && jsonEqual(withoutVersion(next), withoutVersion(current))) {
         return { obj: current, created: false }; // a no-op write changes nothing, not even the version

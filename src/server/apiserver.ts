@@ -11,6 +11,8 @@ import { Discovery } from "../discovery/index.js";
 import { HealthChecks } from "../health/index.js";
 import { createHandler } from "./handler.js";
 import { listen, type Listener } from "./listener.js";
+import { ServingCertificates, type SniCertKey } from "./tls.js";
+import type { SecureVersion } from "node:tls";
 import { buildAuthentication, type AuthenticationConfig } from "../authn/index.js";
 import { createAdmission } from "../admission/index.js";
 import { NamespaceController } from "../controllers/namespace.js";
@@ -37,7 +39,16 @@ export interface ApiServerConfig {
   etcdPrefix: string;
   bindAddress: string;
   securePort: number;
-  tls: { cert: string; key: string; ca?: string };
+  /**
+   * Serving certificate and client CA (PEM); with their files, they are reloaded when the
+   * files change. minVersion/ciphers/sniCertKeys: --tls-min-version, --tls-cipher-suites,
+   * --tls-sni-cert-key.
+   */
+  tls: {
+    cert: string; key: string; ca?: string;
+    certFile?: string; keyFile?: string; clientCAFile?: string;
+    sniCertKeys?: readonly SniCertKey[]; minVersion?: SecureVersion; ciphers?: string;
+  };
   anonymousAuth: boolean;
   maxRequestBytes: number;
   minRequestTimeoutSeconds: number;
@@ -167,7 +178,12 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
     openapiV2: new OpenAPIV2(registry),
     swaggerUI: cfg.enableSwaggerUI,
   });
-  listener = await listen({ host: cfg.bindAddress, port: cfg.securePort, tls: { cert: cfg.tls.cert, key: cfg.tls.key, ca: authn.tlsClientCAs || cfg.tls.ca } }, handler);
+  const certificates = new ServingCertificates({
+    ...cfg.tls,
+    clientCA: authn.tlsClientCAs || cfg.tls.ca,
+    extraClientCA: cfg.authentication?.requestHeader?.caPem,
+  });
+  listener = await listen({ host: cfg.bindAddress, port: cfg.securePort, tls: {}, certificates }, handler);
   const nsController = new NamespaceController(registry);
   await nsController.start();
   const saController = new DefaultServiceAccountController(registry);

@@ -6,9 +6,12 @@ import http2 from "node:http2";
 import type { TlsOptions } from "node:tls";
 import type { Socket } from "node:net";
 import { H1Exchange, H2Exchange, type Exchange } from "./exchange.js";
+import type { ServingCertificates } from "./tls.js";
 
 export interface ListenOptions {
   tls: TlsOptions;
+  /** When given, serves its certificates (SNI, reload on file change) instead of `tls`'s cert/key/ca. */
+  certificates?: ServingCertificates;
   host: string;
   port: number;
 }
@@ -43,6 +46,7 @@ function exemptFromRetryAfter(path: string): boolean {
 export async function listen(opts: ListenOptions, handle: (ex: Exchange) => Promise<void>): Promise<Listener> {
   const server = http2.createSecureServer({
     ...opts.tls,
+    ...opts.certificates?.serverOptions(),
     allowHTTP1: true,
     // Clients without a certificate still connect; authentication answers 401 for them.
     requestCert: true,
@@ -92,6 +96,8 @@ export async function listen(opts: ListenOptions, handle: (ex: Exchange) => Prom
     server.once("error", reject);
     server.listen(opts.port, opts.host, () => { server.off("error", reject); resolve(); });
   });
+  opts.certificates?.watch(server);
+  server.once("close", () => opts.certificates?.stop());
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : opts.port;
   return {

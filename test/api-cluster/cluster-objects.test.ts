@@ -110,7 +110,9 @@ test("kubectl get prints kube-apiserver 1.32's columns", async () => {
   assert.deepEqual((await table(["ingress"]))[1].slice(0, 4), ["web", "nginx", "shop.example.com", "80, 443"]);
   assert.deepEqual((await table(["ingressclass"]))[1].slice(0, 3), ["nginx", "k8s.io/ingress-nginx", "IngressParameters.k8s.example.com/external-lb"]);
   assert.deepEqual((await table(["netpol"]))[1].slice(0, 2), ["web-egress", "app=web"]);
-  assert.deepEqual((await table(["sc"])), [["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], ["fast (default)", "csi.example.com", "Delete", "Immediate", "false", (await table(["sc"]))[1][5]]]);
+  const sc = await table(["sc"]);
+  assert.deepEqual(sc, [["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], ["fast (default)", "csi.example.com", "Delete", "Immediate", "false", sc[1][5]]]);
+  assert.match(sc[1][5], /^\d+[smhd]/);
   assert.deepEqual((await table(["csidriver"]))[0], ["NAME", "ATTACHREQUIRED", "PODINFOONMOUNT", "STORAGECAPACITY", "TOKENREQUESTS", "REQUIRESREPUBLISH", "MODES", "AGE"]);
   assert.deepEqual((await table(["csidriver"]))[1].slice(0, 7), ["csi.example.com", "true", "false", "false", "<unset>", "false", "Persistent"]);
   assert.deepEqual((await table(["volumeattachment"]))[1].slice(0, 5), ["va-1", "csi.example.com", "pv-1", "node-1", "false"]);

@@ -203,7 +203,7 @@ function acceptedStatus(o: Obj): Obj {
 }
 
 export const customresourcedefinitions = defineResource({
-  group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", singular: "customresourcedefinition",
+  group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", storagePath: "apiextensions.k8s.io/customresourcedefinitions", singular: "customresourcedefinition",
   namespaced: false, shortNames: ["crd", "crds"], categories: ["api-extensions"], verbs: ALL_VERBS,
   subresources: { status: true },
   generation: true,

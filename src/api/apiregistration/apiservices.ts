@@ -57,7 +57,7 @@ function availableCell(o: Obj): string {
 }
 
 export const apiservices = defineResource({
-  group: "apiregistration.k8s.io", version: "v1", kind: "APIService", plural: "apiservices", singular: "apiservice",
+  group: "apiregistration.k8s.io", version: "v1", kind: "APIService", plural: "apiservices", storagePath: "apiregistration.k8s.io/apiservices", singular: "apiservice",
   namespaced: false, categories: ["api-extensions"], verbs: ALL_VERBS,
   subresources: { status: true },
   // `v1.` (the core group) is no DNS subdomain: the name must only be `version.group`.

@@ -38,7 +38,7 @@ function validateRC(o: Obj): Cause[] {
 }
 
 export const replicationcontrollers = defineResource({
-  group: "", version: "v1", kind: "ReplicationController", plural: "replicationcontrollers", singular: "replicationcontroller",
+  group: "", version: "v1", kind: "ReplicationController", plural: "replicationcontrollers", storagePath: "controllers", singular: "replicationcontroller",
   namespaced: true, shortNames: ["rc"], categories: ["all"], verbs: ALL_VERBS,
   subresources: { status: true, scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" } },
   generation: true,

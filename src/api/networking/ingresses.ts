@@ -158,7 +158,7 @@ function validateClassAnnotation(o: Obj): Cause[] {
 }
 
 export const ingresses = defineResource({
-  group: "networking.k8s.io", version: "v1", kind: "Ingress", plural: "ingresses", singular: "ingress",
+  group: "networking.k8s.io", version: "v1", kind: "Ingress", plural: "ingresses", storagePath: "ingress", singular: "ingress",
   namespaced: true, shortNames: ["ing"], verbs: ALL_VERBS,
   subresources: { status: true },
   generation: true,

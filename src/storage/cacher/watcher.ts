@@ -55,10 +55,14 @@ export class CacheWatcher {
   private endBookmark: WatchEvent | undefined;
   private readonly initialEventsEnd: ((revision: number) => WatchEvent) | undefined;
 
+  /** Unfiltered watchers with the same key are sent the same bytes. */
+  private readonly shareKey: string | undefined;
+
   constructor(private readonly host: WatcherHost, spec: WatcherSpec) {
     this.prefix = spec.prefix;
     this.filter = spec.filter;
     this.consumer = spec.consumer;
+    this.shareKey = spec.filter.isEmpty && spec.consumer.kind === "encoded" ? `${spec.prefix}\0${spec.consumer.encodingKey}` : undefined;
     this.initialEventsEnd = spec.initialEventsEnd;
   }
 
@@ -107,13 +111,12 @@ export class CacheWatcher {
       return;
     }
     let chunk: Buffer | undefined;
-    if (this.filter.isEmpty) {
+    if (this.shareKey !== undefined) {
       // Every unfiltered watcher of this scope and encoding is sent the same bytes.
-      const memo = `${this.prefix}\0${c.encodingKey}`;
-      chunk = shared.get(memo);
+      chunk = shared.get(this.shareKey);
       if (!chunk) {
         chunk = this.encodeEvents(c, batch, 0, batch.length);
-        shared.set(memo, chunk);
+        shared.set(this.shareKey, chunk);
       }
     } else {
       chunk = this.encodeEvents(c, batch, 0, batch.length);
