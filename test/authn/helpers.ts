@@ -1,12 +1,11 @@
 // Shared pieces of the authentication tests: raw HTTPS requests with any credential,
 // kubeconfigs for token users, throwaway CAs and HTTPS servers.
-import http2 from "node:http2";
 import https from "node:https";
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureServingPki, issueClientCertificate, type PemPair } from "../../src/pki/index.js";
-import { kubectl, type Kapi, type KubectlResult } from "../helpers/kapi.js";
+import { kubectl, request, type Kapi, type KubectlResult, type RawResponse } from "../helpers/kapi.js";
 
 // Every temp file and CA of a test process lives under one directory, removed at exit.
 let scratch: string | undefined;
@@ -19,31 +18,11 @@ function scratchDir(prefix: string): string {
   return mkdtempSync(join(scratch, prefix));
 }
 
-export interface Raw { status: number; headers: http2.IncomingHttpHeaders; body: string; json: () => any }
+export type Raw = RawResponse;
 
 /** One HTTP/2 request to kapi with exactly the given credentials (none by default). */
 export function raw(k: Kapi, method: string, path: string, o: { headers?: Record<string, string | string[]>; body?: string; cert?: PemPair } = {}): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const session = http2.connect(k.url, { ca: k.creds().ca, ...(o.cert ? { cert: o.cert.certPem, key: o.cert.keyPem } : {}) });
-    session.on("error", reject);
-    const headers: http2.OutgoingHttpHeaders = { ":method": method, ":path": path, ...(o.headers ?? {}) };
-    if (o.body !== undefined) headers["content-type"] ??= "application/json";
-    const req = session.request(headers);
-    const timer = setTimeout(() => { session.destroy(); reject(new Error(`${method} ${path} timed out`)); }, 15000);
-    let status = 0;
-    let h: http2.IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    req.on("response", (r) => { status = Number(r[":status"]); h = r; });
-    req.on("data", (d: Buffer) => chunks.push(d));
-    req.on("end", () => {
-      clearTimeout(timer);
-      session.close();
-      const body = Buffer.concat(chunks).toString("utf8");
-      resolve({ status, headers: h, body, json: () => JSON.parse(body) });
-    });
-    req.on("error", (e) => { clearTimeout(timer); session.destroy(); reject(e); });
-    req.end(o.body);
-  });
+  return request(k, method, path, { headers: o.headers, body: o.body, ...(o.cert ? { cert: o.cert } : { anonymous: true }) });
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

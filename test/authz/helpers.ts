@@ -1,11 +1,10 @@
 // Shared pieces of the authorization tests: client certificates and kubeconfigs for other
 // users (signed by the test kapi's CA), raw requests as them, and YAML for RBAC objects.
-import http2 from "node:http2";
 import YAML from "yaml";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { issueClientCertificate, renderKubeconfig, type PemPair } from "../../src/pki/index.js";
-import { kubectl, type Kapi, type KubectlResult } from "../helpers/kapi.js";
+import { kubectl, request, type Kapi, type KubectlResult, type RawResponse } from "../helpers/kapi.js";
 
 export interface User { name: string; cert: PemPair; kubeconfig: string }
 
@@ -22,32 +21,11 @@ export function kubectlAs(k: Kapi, u: User, args: string[], input?: string): Pro
   return kubectl(k, [`--kubeconfig=${u.kubeconfig}`, ...args], input === undefined ? {} : { input });
 }
 
-export interface Raw { status: number; headers: http2.IncomingHttpHeaders; body: string; json: () => any }
+export type Raw = RawResponse;
 
 /** One HTTP/2 request as `u` (the admin when omitted). Header values may repeat (arrays). */
 export function rawAs(k: Kapi, u: User | undefined, method: string, path: string, o: { headers?: Record<string, string | string[]>; body?: string } = {}): Promise<Raw> {
-  const admin = k.creds();
-  return new Promise((resolve, reject) => {
-    const session = http2.connect(k.url, { ca: admin.ca, cert: u ? u.cert.certPem : admin.cert, key: u ? u.cert.keyPem : admin.key });
-    session.on("error", reject);
-    const headers: http2.OutgoingHttpHeaders = { ":method": method, ":path": path, ...(o.headers ?? {}) };
-    if (o.body !== undefined) headers["content-type"] ??= "application/json";
-    const req = session.request(headers);
-    const timer = setTimeout(() => { session.destroy(); reject(new Error(`${method} ${path} timed out`)); }, 20000);
-    let status = 0;
-    let h: http2.IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    req.on("response", (r) => { status = Number(r[":status"]); h = r; });
-    req.on("data", (d: Buffer) => chunks.push(d));
-    req.on("end", () => {
-      clearTimeout(timer);
-      session.close();
-      const body = Buffer.concat(chunks).toString("utf8");
-      resolve({ status, headers: h, body, json: () => JSON.parse(body) });
-    });
-    req.on("error", (e) => { clearTimeout(timer); session.destroy(); reject(e); });
-    req.end(o.body);
-  });
+  return request(k, method, path, { headers: o.headers, body: o.body, cert: u?.cert, timeoutMs: 20000 });
 }
 
 /** The 403 Status kube-apiserver sends. */

@@ -158,10 +158,20 @@ export async function kubectlOk(k: Kapi, args: string[], opts: { input?: string;
 export interface RawResponse { status: number; headers: http2.IncomingHttpHeaders; body: string; json: () => any }
 
 /** One HTTP/2 request with the admin certificate (or none, with `anonymous`). */
-export function request(k: Kapi, method: string, path: string, opts: { body?: string | Buffer; headers?: Record<string, string>; anonymous?: boolean; timeoutMs?: number } = {}): Promise<RawResponse> {
+export function request(k: Kapi, method: string, path: string, opts: {
+  body?: string | Buffer;
+  /** A header given as an array is sent once per value. */
+  headers?: Record<string, string | string[]>;
+  /** No client certificate at all. */
+  anonymous?: boolean;
+  /** Another client certificate than the admin's. */
+  cert?: { certPem: string; keyPem: string };
+  timeoutMs?: number;
+} = {}): Promise<RawResponse> {
   const c = k.creds();
+  const identity = opts.anonymous ? {} : opts.cert ? { cert: opts.cert.certPem, key: opts.cert.keyPem } : { cert: c.cert, key: c.key };
   return new Promise((res, rej) => {
-    const session = http2.connect(k.url, { ca: c.ca, ...(opts.anonymous ? {} : { cert: c.cert, key: c.key }) });
+    const session = http2.connect(k.url, { ca: c.ca, ...identity });
     session.on("error", rej);
     const headers: http2.OutgoingHttpHeaders = { ":method": method, ":path": path, ...(opts.headers ?? {}) };
     if (opts.body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
