@@ -19,6 +19,11 @@ export class Api {
     return requestText(this.conn(), method, path, body === undefined ? undefined : JSON.stringify(body), timeoutMs);
   }
 
+  /** A request whose body is already encoded, sent with its own content type (e.g. an apply patch). */
+  send(method: string, path: string, body: string, contentType: string, timeoutMs = 60_000): Promise<JsonResponse> {
+    return requestText(this.conn(), method, path, body, timeoutMs, contentType);
+  }
+
   /** Like request, but the status must be one of `ok`; returns the parsed body. */
   async json(method: string, path: string, body?: unknown, ok: number[] = [200, 201]): Promise<any> {
     const r = await this.request(method, path, body);

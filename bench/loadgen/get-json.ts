@@ -7,10 +7,10 @@ export interface JsonResponse {
   body: string;
 }
 
-export function requestText(session: http2.ClientHttp2Session, method: string, path: string, body?: string, timeoutMs = 30_000): Promise<JsonResponse> {
+export function requestText(session: http2.ClientHttp2Session, method: string, path: string, body?: string, timeoutMs = 30_000, contentType = "application/json"): Promise<JsonResponse> {
   return new Promise((resolve, reject) => {
     const headers: http2.OutgoingHttpHeaders = { ":method": method, ":path": path };
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (body !== undefined) headers["content-type"] = contentType;
     let req: http2.ClientHttp2Stream;
     try {
       req = session.request(headers, { endStream: body === undefined });

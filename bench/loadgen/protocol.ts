@@ -21,7 +21,8 @@ export interface JobBase {
  * A closed loop: `concurrency` virtual clients, each sending its next request as soon as
  * the previous one completes, until the duration or the request count runs out.
  * In `path` and `body`, "{n}" becomes a sequence number unique within the job and "{ts}"
- * the send time (ms since the epoch, fractional).
+ * the send time (ms since the epoch, fractional). In both, "{c}" becomes the virtual
+ * client's number (0 … concurrency-1), so each client can keep to an object of its own.
  */
 export interface RequestsJob extends JobBase {
   kind: "requests";

@@ -10,8 +10,8 @@ export async function runRequests(job: RequestsJob): Promise<RequestsResult> {
   const pool = new SessionPool(job.target, job.connections);
   await pool.warm();
   const hasBody = job.body !== undefined;
-  const pathN = job.path.includes("{n}"), pathTs = job.path.includes("{ts}");
-  const bodyN = !!job.body?.includes("{n}"), bodyTs = !!job.body?.includes("{ts}");
+  const pathN = job.path.includes("{n}"), pathTs = job.path.includes("{ts}"), pathC = job.path.includes("{c}");
+  const bodyN = !!job.body?.includes("{n}"), bodyTs = !!job.body?.includes("{ts}"), bodyC = !!job.body?.includes("{c}");
   const baseHeaders: http2.OutgoingHttpHeaders = { ":method": job.method, ...(job.headers ?? {}) };
   if (hasBody && !baseHeaders["content-type"]) baseHeaders["content-type"] = "application/json";
   const timeoutMs = job.timeoutMs ?? 30_000;
@@ -38,7 +38,7 @@ export async function runRequests(job: RequestsJob): Promise<RequestsResult> {
         return;
       }
       const n = issued++;
-      const headers = { ...baseHeaders, ":path": pathN || pathTs ? fill(job.path, n, pathN, pathTs) : job.path };
+      const headers = { ...baseHeaders, ":path": pathN || pathTs || pathC ? fill(job.path, n, pathN, pathTs, pathC ? w : undefined) : job.path };
       let status = 0;
       let failure: string | undefined;
       let errBody = "";
@@ -81,7 +81,7 @@ export async function runRequests(job: RequestsJob): Promise<RequestsResult> {
         if (end > lastDone) lastDone = end;
         client(w);
       });
-      if (hasBody) req.end(bodyN || bodyTs ? fill(job.body!, n, bodyN, bodyTs) : job.body);
+      if (hasBody) req.end(bodyN || bodyTs || bodyC ? fill(job.body!, n, bodyN, bodyTs, bodyC ? w : undefined) : job.body);
     };
     for (let w = 0; w < job.concurrency; w++) client(w);
   });

@@ -71,9 +71,10 @@ export function connect(target: Target): http2.ClientHttp2Session {
 }
 
 /** Replaces "{n}" and "{ts}" in a template; cheap when the template has neither. */
-export function fill(template: string, n: number, hasN: boolean, hasTs: boolean): string {
+export function fill(template: string, n: number, hasN: boolean, hasTs: boolean, client?: number): string {
   let out = template;
   if (hasN) out = out.replaceAll("{n}", String(n));
+  if (client !== undefined) out = out.replaceAll("{c}", String(client));
   if (hasTs) out = out.replaceAll("{ts}", String(performance.timeOrigin + performance.now()));
   return out;
 }

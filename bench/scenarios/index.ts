@@ -10,7 +10,8 @@ import { watch } from "./watch.js";
 import { update } from "./update.js";
 import { listSelector } from "./list-selector.js";
 import { pods } from "./pods.js";
+import { apply } from "./apply.js";
 
 export type { Scenario, ScenarioContext, Row } from "./types.js";
 
-export const SCENARIOS: Scenario[] = [baseline, get, getRbac, create, update, list, listSelector, watch, pods];
+export const SCENARIOS: Scenario[] = [baseline, get, getRbac, create, update, apply, list, listSelector, watch, pods];

@@ -9,6 +9,7 @@
 // where each message is `unknown field "<path>"` or `duplicate field "<path>"` (JSON), and for
 // YAML bodies duplicates read `line <n>: key "<key>" already set in map` as go-yaml words them.
 import YAML, { isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
+import { looksLikeJSONObject } from "../server/codec.js";
 import { refName, schemaIndex, type GVK, type Schema, type SchemaIndex } from "./schemas.js";
 
 export interface FieldProblems {
@@ -45,10 +46,18 @@ export function findUnknownAndDuplicateFields(gvk: GVK, rawBody: Buffer | string
   let dupMessages: string[];
   let duplicate: string[];
   try {
+    const json = contentType === "yaml" && looksLikeJSONObject(text) ? tryJSON(text) : undefined;
     if (contentType === "json") {
       value = JSON.parse(text);
       duplicate = findDuplicateJSONKeys(text);
       dupMessages = duplicate.map((p) => `duplicate field "${p}"`);
+    } else if (json !== undefined && findDuplicateJSONKeys(text).length === 0) {
+      // YAML that is JSON without duplicate keys reads the same either way, and JSON.parse is
+      // far faster (kubectl sends apply patches as JSON); with duplicates the YAML path below
+      // reports them with line numbers, as kube's YAML decoder does.
+      value = json.value;
+      duplicate = [];
+      dupMessages = [];
     } else {
       const r = parseYAMLWithDuplicates(text);
       value = r.value;
@@ -128,6 +137,10 @@ function walk(schema: Schema | undefined, value: unknown, path: string, idx: Sch
 }
 
 /** Paths of keys given twice in one JSON object, in document order. */
+function tryJSON(text: string): { value: unknown } | undefined {
+  try { return { value: JSON.parse(text) }; } catch { return undefined; }
+}
+
 export function findDuplicateJSONKeys(text: string): string[] {
   const out: string[] = [];
   let i = 0;

@@ -19,6 +19,11 @@ export function decodeBody(body: Buffer, type: "json" | "yaml"): unknown {
       throw errors.badRequest(`the object provided is unrecognized or malformed: ${(e as Error).message}`);
     }
   }
+  // JSON is YAML, and what kubectl sends as YAML (apply patches) is JSON: parse it as such,
+  // an order of magnitude faster than the YAML parser, which still handles everything else.
+  if (looksLikeJSONObject(text)) {
+    try { return JSON.parse(text); } catch { /* YAML flow syntax that is not JSON */ }
+  }
   let docs;
   try {
     docs = YAML.parseAllDocuments(text, { version: "1.1", uniqueKeys: false });
@@ -32,6 +37,15 @@ export function decodeBody(body: Buffer, type: "json" | "yaml"): unknown {
   const nonEmpty = list.filter((d) => d.contents !== null);
   if (nonEmpty.length === 0) return null;
   return nonEmpty[0].toJS({ maxAliasCount: 100 });
+}
+
+export function looksLikeJSONObject(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    return c === 0x7b; // "{"
+  }
+  return false;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

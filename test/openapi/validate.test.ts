@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { findUnknownAndDuplicateFields, findUnknownFields, findUnknownFieldsInSchema, findDuplicateJSONKeys } from "../../src/openapi/validate.js";
+import { decodeBody } from "../../src/server/codec.js";
 
 const POD = { group: "", version: "v1", kind: "Pod" };
 const DEPLOYMENT = { group: "apps", version: "v1", kind: "Deployment" };
@@ -123,6 +124,19 @@ test("YAML bodies: unknown fields, and duplicates with line numbers", () => {
   assert.deepEqual(r.unknown, ["spec.template.spec.containers[0].typo"]);
   assert.deepEqual(r.duplicate, ["metadata.name", "spec.replicas"]);
   assert.deepEqual(r.messages, ['unknown field "spec.template.spec.containers[0].typo"', 'line 5: key "name" already set in map', 'line 8: key "replicas" already set in map']);
+});
+
+test("YAML bodies written as JSON (kubectl's apply patches) read the same as through the YAML parser", () => {
+  const json = '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2,"typo":1}}';
+  const r = findUnknownAndDuplicateFields(DEPLOYMENT, Buffer.from(json), "yaml");
+  assert.deepEqual(r.unknown, ["spec.typo"]);
+  assert.deepEqual(r.messages, ['unknown field "spec.typo"']);
+  assert.deepEqual(decodeBody(Buffer.from(`  ${json}\n`), "yaml"), JSON.parse(json));
+  // Duplicates are still reported the YAML way, with the line they are on.
+  const dup = '{"metadata":{"name":"web",\n"name":"web2"}}';
+  assert.deepEqual(findUnknownAndDuplicateFields(DEPLOYMENT, Buffer.from(dup), "yaml").messages, ['line 2: key "name" already set in map']);
+  // YAML flow mappings that are not JSON still go through the YAML parser.
+  assert.deepEqual(decodeBody(Buffer.from("{a: 1, b: [x, z]}"), "yaml"), { a: 1, b: ["x", "z"] });
 });
 
 test("unparseable bodies and unknown kinds report nothing", () => {

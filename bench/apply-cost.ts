@@ -1,10 +1,10 @@
 // Microbenchmark of the patch library (not a test): µs per call for server-side apply of a
 // realistic Deployment, a no-op re-apply, a one-field change, an Update, and strategic
 // merge / JSON patches. Uses the generated Kubernetes definitions when they exist.
-//   node --import tsx test/patch/bench-apply.ts
+//   npm run bench:apply   (after a build; run from the repository root)
 import { existsSync, readFileSync } from "node:fs";
-import { apply, updateManagedFields, strategicMergePatch, applyJsonPatch, openAPISchema, type PatchSchema } from "../../src/patch/index.js";
-import { deploymentSchema, webDeployment } from "./fixtures.js";
+import { apply, updateManagedFields, strategicMergePatch, applyJsonPatch, openAPISchema, type PatchSchema } from "../src/patch/index.js";
+import { deploymentSchema, webDeployment } from "../test/patch/fixtures.js";
 
 const TABLE = "dist/openapi/k8s-schemas.json";
 let schema: PatchSchema = deploymentSchema;
