@@ -1,7 +1,7 @@
 // Starts a real kapi process for a test: port 0, a fresh data directory, and helpers to
 // talk to it with kubectl and with raw HTTP/2 requests using the admin certificate.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(here, here.includes(`${"/dist/"}`) ? "../../.." : "../..");
 export const KAPI_BIN = join(REPO, "bin/kapi.js");
 export const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
+
+/** The kubectl releases kapi supports, where this machine has them (1.27–1.33), oldest first. */
+export function kubectlReleases(): { version: string; bin: string }[] {
+  const dir = "/usr/lib/google-cloud-sdk/bin";
+  const out: { version: string; bin: string }[] = [];
+  for (let minor = 27; minor <= 33; minor++) {
+    const bin = join(dir, `kubectl.1.${minor}`);
+    if (existsSync(bin)) out.push({ version: `1.${minor}`, bin });
+  }
+  return out;
+}
 /**
  * KAPI_TEST_STORAGE=etcd runs every kapi a test starts on a real etcd (one per data
  * directory, so a restart on the same directory finds its data again) instead of the
@@ -149,7 +160,7 @@ export function kubectl(k: Kapi, args: string[], opts: { input?: string; timeout
 }
 
 /** kubectl that must succeed; returns stdout. */
-export async function kubectlOk(k: Kapi, args: string[], opts: { input?: string; timeoutMs?: number; bin?: string } = {}): Promise<string> {
+export async function kubectlOk(k: Kapi, args: string[], opts: { input?: string; timeoutMs?: number; bin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   const r = await kubectl(k, args, opts);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
   return r.stdout;
