@@ -16,6 +16,7 @@ import { StaticTokenAuthenticator } from "./tokenfile.js";
 import { BootstrapTokenAuthenticator } from "./bootstrap.js";
 import { OIDCAuthenticator, type OIDCConfig } from "./oidc.js";
 import { WebhookTokenAuthenticator, type WebhookConfig } from "./webhook.js";
+import { StructuredJWTAuthenticator, type LoadedAuthenticationConfig } from "./structured-config.js";
 import { loadKeySet } from "../serviceaccount/keys.js";
 import { BoundTokenAuthenticator, LegacyTokenAuthenticator } from "../serviceaccount/authenticator.js";
 import { tokenSubresource } from "../serviceaccount/tokenrequest.js";
@@ -40,7 +41,8 @@ export interface ServiceAccountConfig {
 }
 
 export interface AuthenticationConfig {
-  anonymous: boolean;
+  /** Off, on, or on for these request paths only (--authentication-config's anonymous conditions). */
+  anonymous: boolean | string[];
   /** PEM bundle of --client-ca-file (or kapi's own CA). */
   clientCAPem?: string;
   requestHeader?: RequestHeaderConfig;
@@ -50,6 +52,8 @@ export interface AuthenticationConfig {
   apiAudiences: string[];
   bootstrapTokens: boolean;
   oidc?: OIDCConfig;
+  /** --authentication-config: JWT authenticators from the file, reloaded when it changes. */
+  structured?: LoadedAuthenticationConfig;
   webhook?: WebhookConfig;
 }
 
@@ -64,6 +68,8 @@ export interface Authentication {
   paths: Record<string, PathHandler>;
   /** Every CA whose client certificates the TLS listener should ask for. */
   tlsClientCAs: string;
+  /** A CA file changed on disk: verify client certificates against the new bundle from now on. */
+  updateClientCAs(changed: { clientCA?: string; requestHeaderCA?: string }): void;
   apiAudiences: string[];
   notes: string[];
   start(): Promise<void>;
@@ -84,8 +90,10 @@ export async function buildAuthentication(cfg: AuthenticationConfig, o: BuildOpt
   const keys = await loadKeySet({ keyFiles: sa.keyFiles, signingKeyFile: sa.signingKeyFile, generateIn: sa.generateKeyIn });
 
   const requestAuthenticators: Authenticator[] = [];
-  if (cfg.requestHeader) requestAuthenticators.push(new RequestHeaderAuthenticator(cfg.requestHeader));
-  if (cfg.clientCAPem) requestAuthenticators.push(new ClientCertAuthenticator(new CertificateVerifier(cfg.clientCAPem, "--client-ca-file")));
+  const requestHeader = cfg.requestHeader ? new RequestHeaderAuthenticator(cfg.requestHeader) : undefined;
+  if (requestHeader) requestAuthenticators.push(requestHeader);
+  const clientCertVerifier = cfg.clientCAPem ? new CertificateVerifier(cfg.clientCAPem, "--client-ca-file") : undefined;
+  if (clientCertVerifier) requestAuthenticators.push(new ClientCertAuthenticator(clientCertVerifier));
 
   const tokens: TokenAuthenticator[] = [];
   const stoppers: (() => void)[] = [];
@@ -101,6 +109,12 @@ export async function buildAuthentication(cfg: AuthenticationConfig, o: BuildOpt
     oidc = new OIDCAuthenticator(cfg.oidc, log);
     tokens.push(audienceAgnostic(apiAudiences, oidc));
     stoppers.push(() => oidc!.stop());
+  }
+  let structured: StructuredJWTAuthenticator | undefined;
+  if (cfg.structured) {
+    structured = new StructuredJWTAuthenticator(cfg.structured, sa.issuers, log);
+    tokens.push(audienceAgnostic(apiAudiences, structured));
+    stoppers.push(() => structured!.stop());
   }
   if (cfg.webhook) {
     const webhook = new WebhookTokenAuthenticator(cfg.webhook, apiAudiences);
@@ -159,10 +173,15 @@ export async function buildAuthentication(cfg: AuthenticationConfig, o: BuildOpt
     decorate,
     paths,
     tlsClientCAs,
+    updateClientCAs: (changed) => {
+      if (changed.clientCA !== undefined) clientCertVerifier?.setRoots(changed.clientCA);
+      if (changed.requestHeaderCA !== undefined) requestHeader?.verifier.setRoots(changed.requestHeaderCA);
+    },
     apiAudiences,
     notes: keys.notes,
     start: async () => {
       oidc?.start();
+      structured?.start();
       await controller?.start();
     },
     stop: () => {

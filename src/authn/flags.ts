@@ -1,9 +1,11 @@
 // kube-apiserver's authentication flags → AuthenticationConfig, with its validation messages.
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { FlagAccessor } from "../cmd/flags.js";
 import { loadCaBundleSync } from "../pki/index.js";
 import type { AuthenticationConfig } from "./config.js";
 import { SUPPORTED_OIDC_ALGS } from "./oidc.js";
+import { anonymousPolicy, loadAuthenticationConfigFile } from "./structured-config.js";
 import { parseTokenFile } from "./tokenfile.js";
 import { loadWebhookKubeconfig } from "./webhook.js";
 import { parsePublicKeys, parseSigningKey } from "../serviceaccount/keys.js";
@@ -19,7 +21,13 @@ export const AUTHN_FLAGS = [
   "oidc-issuer-url", "oidc-client-id", "oidc-username-claim", "oidc-username-prefix", "oidc-groups-claim", "oidc-groups-prefix",
   "oidc-ca-file", "oidc-required-claim", "oidc-signing-algs",
   "authentication-token-webhook-config-file", "authentication-token-webhook-version", "authentication-token-webhook-cache-ttl",
+  "authentication-config",
 ] as const;
+
+const OIDC_FLAGS = [
+  "oidc-issuer-url", "oidc-client-id", "oidc-ca-file", "oidc-username-claim", "oidc-username-prefix",
+  "oidc-groups-claim", "oidc-groups-prefix", "oidc-signing-algs", "oidc-required-claim",
+];
 
 /** kapi's issuer when --service-account-issuer is not given (kubeadm's default). */
 export const DEFAULT_ISSUER = "https://kubernetes.default.svc.cluster.local";
@@ -82,7 +90,7 @@ export function authenticationFromFlags(f: FlagAccessor, c: AuthnFlagContext): A
     try {
       cfg.requestHeader = {
         caPem: loadCaBundleSync(rhCA).pem,
-        caFile: rhCA,
+        caFile: resolve(rhCA),
         allowedNames: f.strings("requestheader-allowed-names"),
         usernameHeaders: f.strings("requestheader-username-headers"),
         uidHeaders: f.strings("requestheader-uid-headers"),
@@ -117,6 +125,24 @@ export function authenticationFromFlags(f: FlagAccessor, c: AuthnFlagContext): A
       requiredClaims: f.get<Record<string, string>>("oidc-required-claim") ?? {},
       signingAlgs: algs,
     };
+  }
+
+  const authnConfigFile = f.string("authentication-config");
+  if (authnConfigFile) {
+    if (OIDC_FLAGS.some((n) => f.isSet(n))) problems.push("authentication-config file and oidc-* flags are mutually exclusive");
+    else {
+      try {
+        const loaded = loadAuthenticationConfigFile(resolve(authnConfigFile), issuers);
+        if (loaded.config.anonymous && f.isSet("anonymous-auth")) {
+          problems.push("anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file");
+        } else if (loaded.config.anonymous) {
+          cfg.anonymous = anonymousPolicy(loaded.config.anonymous);
+        }
+        cfg.structured = loaded;
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
   }
 
   const webhookFile = f.string("authentication-token-webhook-config-file");

@@ -2,7 +2,8 @@
 // HTTPS, signature and claims checked as kube-apiserver's JWT authenticator does.
 import { createPublicKey, type KeyObject } from "node:crypto";
 import https from "node:https";
-import { AuthenticationError, type TokenAuthenticator, type TokenResponse } from "./types.js";
+import { AuthenticationError, type TokenAuthenticator, type TokenResponse, type UserInfo } from "./types.js";
+import { goQuote } from "../apimachinery/goformat.js";
 import { audiencesOf, peek, verifyCompact, type Claims } from "./jws.js";
 import { httpsRequest } from "./https.js";
 
@@ -17,6 +18,12 @@ export interface OIDCConfig {
   groupsPrefix: string;
   requiredClaims: Record<string, string>;
   signingAlgs: string[];
+  /** --authentication-config: the discovery document's URL, used as is instead of <issuer>/.well-known/openid-configuration. */
+  discoveryURL?: string;
+  /** --authentication-config: the token must carry one of these (MatchAny); default [clientID]. */
+  audiences?: string[];
+  /** --authentication-config: claim mappings and validation rules, replacing the flag-style mapping. */
+  mapUser?: (claims: Claims) => UserInfo;
 }
 
 const RETRY_INIT_MS = 10_000;
@@ -55,6 +62,15 @@ export class OIDCAuthenticator implements TokenAuthenticator {
     this.agent.destroy();
   }
 
+  /** Fetches discovery and keys once; rejects when the issuer cannot be reached (a reload then waits). */
+  initialize(): Promise<void> {
+    return this.refresh();
+  }
+
+  get issuerURL(): string {
+    return this.cfg.issuerURL;
+  }
+
   private refresh(): Promise<void> {
     this.inflight ??= this.fetchKeys().finally(() => { this.inflight = undefined; this.lastFetch = Date.now(); });
     return this.inflight;
@@ -70,7 +86,7 @@ export class OIDCAuthenticator implements TokenAuthenticator {
 
   private async fetchKeys(): Promise<void> {
     if (!this.jwksURI) {
-      const doc = await this.getJSON(`${this.cfg.issuerURL.replace(/\/$/, "")}/.well-known/openid-configuration`);
+      const doc = await this.getJSON(this.cfg.discoveryURL ?? `${this.cfg.issuerURL.replace(/\/$/, "")}/.well-known/openid-configuration`);
       if (doc.issuer !== this.cfg.issuerURL) {
         throw new Error(`oidc: issuer did not match the issuer returned by provider, expected ${JSON.stringify(this.cfg.issuerURL)} got ${JSON.stringify(doc.issuer)}`);
       }
@@ -96,13 +112,15 @@ export class OIDCAuthenticator implements TokenAuthenticator {
       if (!this.keys) throw new AuthenticationError("oidc: authenticator not initialized");
     }
     const claims = await this.verify(token, unverified.header, unverified.claims);
-    return { user: this.userOf(claims) };
+    return { user: this.cfg.mapUser ? this.cfg.mapUser(claims) : this.userOf(claims) };
   }
 
   private async verify(token: string, header: Claims, unverified: Claims): Promise<Claims> {
     const fail = (m: string) => new AuthenticationError(`oidc: verify token: ${m}`);
     const auds = audiencesOf(unverified);
-    if (!auds.includes(this.cfg.clientID)) throw fail(`oidc: expected audience ${JSON.stringify(this.cfg.clientID)} got ${JSON.stringify(auds)}`);
+    if (this.cfg.audiences) {
+      if (!auds.some((a) => this.cfg.audiences!.includes(a))) throw fail(`oidc: expected audience in [${[...this.cfg.audiences].sort().map(goQuote).join(" ")}] got [${auds.map(goQuote).join(" ")}]`);
+    } else if (!auds.includes(this.cfg.clientID)) throw fail(`oidc: expected audience ${JSON.stringify(this.cfg.clientID)} got ${JSON.stringify(auds)}`);
     const nowS = Date.now() / 1000;
     if (typeof unverified.exp !== "number") throw fail("oidc: malformed jwt: missing exp claim");
     if (unverified.exp < nowS) throw fail(`oidc: token is expired (Token Expiry: ${new Date(unverified.exp * 1000).toISOString()})`);

@@ -16,7 +16,8 @@ export interface RequestHeaderConfig {
 }
 
 export class RequestHeaderAuthenticator implements Authenticator {
-  private readonly verifier: CertificateVerifier;
+  /** Exposed so a changed --requestheader-client-ca-file can swap its roots. */
+  readonly verifier: CertificateVerifier;
   private readonly usernameHeaders: string[];
   private readonly uidHeaders: string[];
   private readonly groupHeaders: string[];

@@ -10,7 +10,8 @@ import {
 export class UnionAuthenticator implements Authenticator {
   constructor(
     private readonly chain: Authenticator[],
-    private readonly anonymous: boolean,
+    /** Anonymous access: off, on, or on for these paths only (--authentication-config's conditions). */
+    private readonly anonymous: boolean | readonly string[],
     private readonly onFailure?: (ex: Exchange, message: string) => void,
   ) {}
 
@@ -29,7 +30,8 @@ export class UnionAuthenticator implements Authenticator {
       this.onFailure?.(ex, aggregateMessage(failures));
       return undefined;
     }
-    return this.anonymous ? ANONYMOUS : undefined;
+    if (this.anonymous === true || (Array.isArray(this.anonymous) && this.anonymous.includes(ex.path))) return ANONYMOUS;
+    return undefined;
   }
 }
 

@@ -12,14 +12,24 @@ const MAX_DEPTH = 8;
 
 type Verdict = { leaf: X509Certificate; notAfter: number } | { error: string };
 
-/** Verifies client certificate chains against one CA bundle, once per connection. */
+/**
+ * Verifies client certificate chains against one CA bundle, once per connection. The bundle
+ * can be replaced while serving (the CA file changed on disk): verdicts given under the old
+ * roots are then forgotten, so connections already open are judged again.
+ */
 export class CertificateVerifier {
-  private readonly roots: X509Certificate[];
+  private roots: X509Certificate[];
   // Keyed by the chain array, which the exchange reuses for every request of a connection.
-  private readonly verdicts = new WeakMap<readonly Buffer[], Verdict>();
+  private verdicts = new WeakMap<readonly Buffer[], Verdict>();
 
-  constructor(bundlePem: string, source?: string) {
+  constructor(bundlePem: string, private readonly source?: string) {
     this.roots = parseCaBundle(bundlePem, source).certificates;
+  }
+
+  /** Swaps in a new CA bundle; throws (keeping the old one) when it holds no usable certificate. */
+  setRoots(bundlePem: string): void {
+    this.roots = parseCaBundle(bundlePem, this.source).certificates;
+    this.verdicts = new WeakMap();
   }
 
   /** The verified leaf, or throws AuthenticationError. */

@@ -14,12 +14,15 @@ import { attachAuthorization } from "./context.js";
 import { NODE_RULES } from "../api/rbac/bootstrap-policy.js";
 import { goQuote } from "../apimachinery/goformat.js";
 import { goQuoteList } from "./types.js";
+import { AuthorizationConfigReloader, authorizersFor, loadAuthorizationConfigFile, type BuiltinAuthorizers, type CompiledAuthorizationConfig } from "./structured-config.js";
 
 export const AUTHORIZATION_MODES = ["AlwaysAllow", "AlwaysDeny", "ABAC", "Webhook", "RBAC", "Node"] as const;
 
 export interface AuthorizationConfig {
   /** --authorization-mode, in order. kapi's default (and kube-apiserver's) is AlwaysAllow. */
   modes: string[];
+  /** --authorization-config: the chain comes from this file instead of the mode flags. */
+  configFile?: string;
   /** --authorization-policy-file (ABAC). */
   policyFile?: string;
   webhook?: {
@@ -38,6 +41,7 @@ export const DEFAULT_AUTHORIZATION: AuthorizationConfig = { modes: ["AlwaysAllow
 /** BuiltInAuthorizationOptions.Validate: every problem, as kube-apiserver reports them. */
 export function validateAuthorizationConfig(c: AuthorizationConfig): string[] {
   const errs: string[] = [];
+  if (c.configFile) return errs; // the file is validated when loaded
   if (c.modes.length === 0) errs.push("at least one authorization-mode must be passed");
   const modes = new Set(c.modes);
   for (const m of c.modes) {
@@ -68,6 +72,8 @@ export interface PreparedAuthorization {
   config: AuthorizationConfig;
   abac?: AbacAuthorizer;
   webhook?: WebhookAuthorizer;
+  /** --authorization-config, read and validated. */
+  structured?: { file: string; data: string; compiled: CompiledAuthorizationConfig };
 }
 
 /**
@@ -78,6 +84,18 @@ export function prepareAuthorization(c: AuthorizationConfig): PreparedAuthorizat
   const errs = validateAuthorizationConfig(c);
   if (errs.length) throw new Error(errs.length === 1 ? errs[0] : `[${errs.join(", ")}]`);
   const p: PreparedAuthorization = { config: c };
+  if (c.configFile) {
+    const { data, compiled } = loadAuthorizationConfigFile(c.configFile);
+    const types = new Set(compiled.config.authorizers.map((a) => a.type));
+    if (types.has("ABAC")) {
+      if (!c.policyFile) throw new Error("authorization-mode ABAC's authorization policy file not passed");
+      p.abac = AbacAuthorizer.fromFile(c.policyFile);
+    }
+    // Builds the webhooks once so a bad kubeconfig stops the server now; the chain is built later.
+    authorizersFor(compiled, { alwaysAllow, alwaysDeny, rbac: alwaysDeny, node: alwaysDeny, abac: p.abac });
+    p.structured = { file: c.configFile, data, compiled };
+    return p;
+  }
   if (c.modes.includes("ABAC")) p.abac = AbacAuthorizer.fromFile(c.policyFile!);
   if (c.modes.includes("Webhook")) {
     const w = c.webhook!;
@@ -113,11 +131,26 @@ export function buildAuthorization(config: AuthorizationConfig | PreparedAuthori
         break;
     }
   }
+  let reloader: AuthorizationConfigReloader | undefined;
   const chain = new AuthorizerChain(plugins);
+  if (p.structured) {
+    const s = p.structured;
+    const types = new Set(s.compiled.config.authorizers.map((a) => a.type));
+    if (types.has("Node")) graph = new NodeGraph(registry);
+    // RBAC, Node and ABAC keep their caches across reloads, and may only be used if present at start.
+    const builtins: BuiltinAuthorizers = {
+      alwaysAllow, alwaysDeny,
+      rbac: types.has("RBAC") ? rbac : undefined,
+      node: graph ? new NodeAuthorizer(graph, NODE_RULES) : undefined,
+      abac: p.abac,
+    };
+    chain.replace(authorizersFor(s.compiled, builtins));
+    reloader = new AuthorizationConfigReloader(s.file, s.data, s.compiled, builtins, (next) => chain.replace(next));
+  }
   attachAuthorization(registry, { chain, rbac });
   return {
     chain, rbac, rbacCache,
-    start: async () => { await Promise.all([rbacCache.start(), graph?.start()]); },
-    stop: () => { rbacCache.stop(); graph?.stop(); },
+    start: async () => { await Promise.all([rbacCache.start(), graph?.start()]); reloader?.start(); },
+    stop: () => { reloader?.stop(); rbacCache.stop(); graph?.stop(); },
   };
 }

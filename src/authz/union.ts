@@ -15,7 +15,16 @@ export interface Decided {
 }
 
 export class AuthorizerChain {
-  constructor(readonly plugins: readonly AuthorizerPlugin[]) {}
+  constructor(private current: readonly AuthorizerPlugin[]) {}
+
+  get plugins(): readonly AuthorizerPlugin[] {
+    return this.current;
+  }
+
+  /** Swaps the whole chain at once (--authorization-config changed); requests in flight keep theirs. */
+  replace(plugins: readonly AuthorizerPlugin[]): void {
+    this.current = plugins;
+  }
 
   /** The full decision, for SubjectAccessReviews and the request filter. */
   async decide(user: UserInfo, attrs: Attributes): Promise<Verdict> {

@@ -7,9 +7,13 @@ import https from "node:https";
 import http from "node:http";
 import { loadWebhookKubeconfig, type WebhookTarget } from "../webhook/client.js";
 import type { Attributes, AuthorizerPlugin, RulesResult, UserInfo, Verdict } from "./types.js";
+import { aggregate } from "./types.js";
+import type { CelProgram } from "../cel/index.js";
 
 export interface WebhookAuthorizerOptions {
-  configFile: string;
+  /** kubeconfig naming the webhook; or `target` directly (InClusterConfig). */
+  configFile?: string;
+  target?: WebhookTarget;
   version: "v1" | "v1beta1";
   authorizedTTLMs: number;
   unauthorizedTTLMs: number;
@@ -17,6 +21,13 @@ export interface WebhookAuthorizerOptions {
   initialBackoffMs?: number;
   attempts?: number;
   timeoutMs?: number;
+  /** --authorization-config: what a failed call (or a failed match condition) decides; NoOpinion by default. */
+  failurePolicy?: "NoOpinion" | "Deny";
+  /**
+   * --authorization-config: the webhook is asked only when every condition holds; each is a
+   * CEL program over `request` (the authorization.k8s.io/v1 SubjectAccessReviewSpec).
+   */
+  matchConditions?: readonly CelProgram[];
 }
 
 export const WEBHOOK_VERSIONS = ["v1", "v1beta1"];
@@ -38,11 +49,13 @@ export class WebhookAuthorizer implements AuthorizerPlugin {
     if (!WEBHOOK_VERSIONS.includes(o.version)) {
       throw new Error(`unsupported webhook authorizer version ${JSON.stringify(o.version)}, supported versions are "v1", "v1beta1"`);
     }
-    this.target = loadWebhookKubeconfig(o.configFile);
+    if (o.target) this.target = o.target;
+    else if (o.configFile) this.target = loadWebhookKubeconfig(o.configFile);
+    else throw new Error("no webhook kubeconfig file given");
   }
 
   /** The SubjectAccessReview the webhook is sent. */
-  review(user: UserInfo, a: Attributes): Record<string, unknown> {
+  review(user: UserInfo, a: Attributes, version = this.o.version): Record<string, unknown> {
     const spec: Record<string, unknown> = {};
     if (a.isResourceRequest) {
       const ra: Record<string, string> = {};
@@ -56,13 +69,46 @@ export class WebhookAuthorizer implements AuthorizerPlugin {
     }
     if (user.name) spec.user = user.name;
     // v1beta1 names the groups field "group".
-    if (user.groups.length) spec[this.o.version === "v1" ? "groups" : "group"] = user.groups;
+    if (user.groups.length) spec[version === "v1" ? "groups" : "group"] = user.groups;
     if (user.extra && Object.keys(user.extra).length) spec.extra = user.extra;
     if (user.uid) spec.uid = user.uid;
-    return { kind: "SubjectAccessReview", apiVersion: `authorization.k8s.io/${this.o.version}`, metadata: { creationTimestamp: null }, spec, status: { allowed: false } };
+    return { kind: "SubjectAccessReview", apiVersion: `authorization.k8s.io/${version}`, metadata: { creationTimestamp: null }, spec, status: { allowed: false } };
+  }
+
+  /**
+   * Match conditions: false as soon as one evaluates to false; otherwise an error when any
+   * failed to evaluate (kube's CELMatcher.Eval).
+   */
+  private matches(user: UserInfo, a: Attributes): boolean {
+    const conditions = this.o.matchConditions ?? [];
+    if (!conditions.length) return true;
+    const request = this.review(user, a, "v1").spec;
+    const errs: string[] = [];
+    for (const c of conditions) {
+      let v: unknown;
+      try {
+        v = c.evaluate({ request });
+      } catch (e) {
+        errs.push(`cel evaluation error: expression '${c.expression}' resulted in error: ${(e as Error).message}`);
+        continue;
+      }
+      if (typeof v !== "boolean") {
+        errs.push(`cel evaluation error: expression '${c.expression}' eval result type should be bool but got ${typeof v}`);
+        continue;
+      }
+      if (!v) return false;
+    }
+    if (errs.length) throw new Error(aggregate(errs));
+    return true;
   }
 
   async authorize(user: UserInfo, a: Attributes): Promise<Verdict> {
+    const onError = this.o.failurePolicy === "Deny" ? "deny" : "noopinion";
+    try {
+      if (!this.matches(user, a)) return { decision: "noopinion", reason: "" };
+    } catch (e) {
+      return { decision: onError, reason: "", error: (e as Error).message };
+    }
     const body = this.review(user, a);
     const key = JSON.stringify(body.spec);
     const now = Date.now();
@@ -73,7 +119,7 @@ export class WebhookAuthorizer implements AuthorizerPlugin {
       try {
         s = await this.call(body);
       } catch (e) {
-        return { decision: "noopinion", reason: "", error: (e as Error).message };
+        return { decision: onError, reason: "", error: (e as Error).message };
       }
       status = { status: s, expires: now + (s.allowed ? this.o.authorizedTTLMs : this.o.unauthorizedTTLMs) };
       if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);

@@ -182,6 +182,8 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
     ...cfg.tls,
     clientCA: authn.tlsClientCAs || cfg.tls.ca,
     extraClientCA: cfg.authentication?.requestHeader?.caPem,
+    requestHeaderCAFile: cfg.authentication?.requestHeader?.caFile,
+    onClientCAs: (changed) => authn.updateClientCAs(changed),
   });
   listener = await listen({ host: cfg.bindAddress, port: cfg.securePort, tls: {}, certificates }, handler);
   const nsController = new NamespaceController(registry);

@@ -99,6 +99,13 @@ export interface ServingTLSConfig {
   /** --client-ca-file, reloaded on change; `extraClientCA` (request-header CA) is kept alongside it. */
   clientCAFile?: string;
   extraClientCA?: string;
+  /** --requestheader-client-ca-file, reloaded on change (replaces `extraClientCA` once read). */
+  requestHeaderCAFile?: string;
+  /**
+   * Told the new bundle of each CA file that changed and parsed, so the authenticators verify
+   * client certificates against what the handshake now offers.
+   */
+  onClientCAs?: (changed: { clientCA?: string; requestHeaderCA?: string }) => void;
   minVersion?: SecureVersion;
   ciphers?: string;
 }
@@ -120,6 +127,10 @@ export class ServingCertificates {
   private clientCA: string | undefined;
   private sni: SniEntry[] = [];
   private seen = new Map<string, string>();
+  /** The last good content of each client CA file. */
+  private caSeen = new Map<string, string>();
+  /** The client-certificate part of `clientCA` when it does not come from --client-ca-file. */
+  private readonly initialClientCA: string | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly cfg: ServingTLSConfig) {
@@ -127,6 +138,11 @@ export class ServingCertificates {
     this.key = cfg.key;
     this.clientCA = cfg.clientCA;
     for (const f of this.watchedFiles()) this.seen.set(f, readFileSync(f, "utf8"));
+    for (const f of [cfg.clientCAFile, cfg.requestHeaderCAFile]) if (f) this.caSeen.set(f, this.seen.get(f)!);
+    // clientCA is "<client CAs>\n<request-header CA>"; keep the first part to rejoin on reload.
+    const extra = cfg.extraClientCA ?? "";
+    this.initialClientCA = cfg.clientCAFile ? undefined
+      : (extra && cfg.clientCA?.endsWith(extra) ? cfg.clientCA.slice(0, -extra.length) : cfg.clientCA)?.trim() || undefined;
     // Bad SNI files stop kapi at start, as they stop kube-apiserver.
     this.sni = this.loadSni((f) => this.seen.get(f)!);
   }
@@ -183,15 +199,29 @@ export class ServingCertificates {
         log(`E kapi: serving certificate ${cfg.certFile} / ${cfg.keyFile} not reloaded, keeping the previous one: ${(e as Error).message}`);
       }
     }
-    if (cfg.clientCAFile && changed.includes(cfg.clientCAFile)) {
-      const pem = [read(cfg.clientCAFile), cfg.extraClientCA].filter(Boolean).join("\n");
+    const caChanges: { clientCA?: string; requestHeaderCA?: string } = {};
+    for (const [file, key] of [[cfg.clientCAFile, "clientCA"], [cfg.requestHeaderCAFile, "requestHeaderCA"]] as const) {
+      if (!file || !changed.includes(file)) continue;
       try {
-        new X509Certificate(read(cfg.clientCAFile)); // throws unless it holds a certificate
-        createSecureContext({ ca: pem });
-        certs = { ...certs, clientCA: pem };
-        log(`I kapi: loaded client CA bundle from ${cfg.clientCAFile}`);
+        new X509Certificate(read(file)); // throws unless it holds a certificate
+        createSecureContext({ ca: read(file) });
+        caChanges[key] = read(file);
+        this.caSeen.set(file, read(file));
+        log(`I kapi: loaded client CA bundle from ${file}`);
       } catch (e) {
-        log(`E kapi: client CA ${cfg.clientCAFile} not reloaded, keeping the previous one: ${(e as Error).message}`);
+        log(`E kapi: client CA ${file} not reloaded, keeping the previous one: ${(e as Error).message}`);
+      }
+    }
+    if (caChanges.clientCA !== undefined || caChanges.requestHeaderCA !== undefined) {
+      const clientCA = cfg.clientCAFile ? this.caSeen.get(cfg.clientCAFile) : undefined;
+      const requestHeaderCA = cfg.requestHeaderCAFile ? this.caSeen.get(cfg.requestHeaderCAFile) : cfg.extraClientCA;
+      // Without --client-ca-file the first part is what the listener was given at start.
+      const first = cfg.clientCAFile ? clientCA : this.initialClientCA;
+      certs = { ...certs, clientCA: [first, requestHeaderCA].filter(Boolean).join("\n") };
+      try {
+        cfg.onClientCAs?.(caChanges);
+      } catch (e) {
+        log(`E kapi: client CA bundle not applied to authentication: ${(e as Error).message}`);
       }
     }
     let sni = this.sni;
@@ -221,7 +251,7 @@ export class ServingCertificates {
 
   private watchedFiles(): string[] {
     const c = this.cfg;
-    const files = [c.certFile, c.keyFile, c.clientCAFile, ...(c.sniCertKeys ?? []).flatMap((s) => [s.certFile, s.keyFile])];
+    const files = [c.certFile, c.keyFile, c.clientCAFile, c.requestHeaderCAFile, ...(c.sniCertKeys ?? []).flatMap((s) => [s.certFile, s.keyFile])];
     return [...new Set(files.filter((f): f is string => !!f))];
   }
 
