@@ -9,7 +9,9 @@ export interface ServerAddress { clientCIDR: string; serverAddress: string }
 
 /** Changes when the stored shape of a resource changes; clients use it to detect upgrades. */
 function storageVersionHash(def: ResourceDef): string {
-  const gv = def.group ? `${def.group}/${def.version}` : def.version;
+  // Every served version of a custom resource names the one it is stored in.
+  const version = def.customResource?.storageVersion ?? def.version;
+  const gv = def.group ? `${def.group}/${version}` : version;
   return createHash("sha256").update(`${gv}/${def.kind}`).digest().subarray(0, 8).toString("base64");
 }
 

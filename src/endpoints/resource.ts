@@ -185,6 +185,8 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
         resourceVersion: q.get("resourceVersion") ?? undefined,
         resourceVersionMatch: q.get("resourceVersionMatch") || undefined,
       });
+      // Custom resources are listed as kube-apiserver lists unstructured objects: each item says what it is.
+      if (def.customResource) list.items = list.items.map((o: Obj) => ({ apiVersion: groupVersion(def), kind: def.kind, ...o }));
       if (n.repr.as === "Table") {
         const t = toTable(def, list.items, list.metadata, { version: n.repr.version, includeObject: includeObjectOf(q) });
         return writeObject(ex, 200, t, n);
@@ -255,6 +257,10 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
       if (type === "apply-patch") return serverSideApply(ex, info, entry, ctx, user, n, dryRun);
       if (type !== "json-patch" && type !== "merge-patch" && type !== "strategic-merge-patch") {
         throw errors.unsupportedMediaType(ct ?? "");
+      }
+      if (type === "strategic-merge-patch" && def.customResource) {
+        // Custom resources have no patch strategies to merge by.
+        throw new ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
       }
       if (q.has("force")) throw patchOptionsInvalid("force", "Forbidden: may not be specified for non-apply patch");
       const raw = await ex.readBody(ctx.maxRequestBytes);

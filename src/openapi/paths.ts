@@ -120,6 +120,8 @@ function resourcePaths(def: ResourceDef, base: string, id: string, tag: string, 
     ({ tag, gvk, produces: PRODUCES, consumes: ["*/*"], ...o });
   const body = (schema: string): Param => ({ name: "body", in: "body", description: "", required: true, schema });
   const writeQuery = [P.dryRun, P.fieldManager, P.fieldValidation];
+  // Custom resources take no strategic merge patch; kubectl's client-side apply reads this to pick merge patch.
+  const patchTypes = def.customResource ? PATCH_TYPES.filter((t) => t !== "application/strategic-merge-patch+json") : PATCH_TYPES;
 
   const cops: Operation[] = [];
   if (verbs.has("list")) cops.push(op({ method: "get", operationId: `list${id}${ns}${def.kind}`, description: `list or watch objects of kind ${def.kind}`, action: "list", params: LIST_QUERY, produces: PRODUCES_WATCH, responses: { "200": list } }));
@@ -130,7 +132,7 @@ function resourcePaths(def: ResourceDef, base: string, id: string, tag: string, 
   const iops: Operation[] = [];
   if (verbs.has("get")) iops.push(op({ method: "get", operationId: `read${id}${ns}${def.kind}`, description: `read the specified ${def.kind}`, action: "get", params: [], responses: { "200": obj } }));
   if (verbs.has("update")) iops.push(op({ method: "put", operationId: `replace${id}${ns}${def.kind}`, description: `replace the specified ${def.kind}`, action: "put", params: [body(obj), ...writeQuery], responses: { "200": obj, "201": obj } }));
-  if (verbs.has("patch")) iops.push(op({ method: "patch", operationId: `patch${id}${ns}${def.kind}`, description: `partially update the specified ${def.kind}`, action: "patch", consumes: PATCH_TYPES, params: [body(PATCH), P.dryRun, P.fieldManagerApply, P.fieldValidation, P.force], responses: { "200": obj, "201": obj } }));
+  if (verbs.has("patch")) iops.push(op({ method: "patch", operationId: `patch${id}${ns}${def.kind}`, description: `partially update the specified ${def.kind}`, action: "patch", consumes: patchTypes, params: [body(PATCH), P.dryRun, P.fieldManagerApply, P.fieldValidation, P.force], responses: { "200": obj, "201": obj } }));
   if (verbs.has("delete")) iops.push(op({ method: "delete", operationId: `delete${id}${ns}${def.kind}`, description: `delete a ${def.kind}`, action: "delete", params: [body(DELETE_OPTIONS), ...DELETE_QUERY], responses: { "200": def.returnDeletedObject ? obj : STATUS, "202": def.returnDeletedObject ? obj : STATUS } }));
   if (iops.length) out.push({ path: item, params: [nameParam, ...scopeParams, P.pretty], ops: iops });
 
@@ -159,7 +161,7 @@ function resourcePaths(def: ResourceDef, base: string, id: string, tag: string, 
     for (const v of sub.verbs) {
       if (v === "get") ops.push(op({ method: "get", operationId: `read${id}${ns}${def.kind}${Sub}`, description: `read ${sub.name} of the specified ${def.kind}`, action: "get", gvk: sub.gvk, params: [], responses: { "200": s } }));
       if (v === "put") ops.push(op({ method: "put", operationId: `replace${id}${ns}${def.kind}${Sub}`, description: `replace ${sub.name} of the specified ${def.kind}`, action: "put", gvk: sub.gvk, params: [body(s), ...writeQuery], responses: { "200": s, "201": s } }));
-      if (v === "patch") ops.push(op({ method: "patch", operationId: `patch${id}${ns}${def.kind}${Sub}`, description: `partially update ${sub.name} of the specified ${def.kind}`, action: "patch", gvk: sub.gvk, consumes: PATCH_TYPES, params: [body(PATCH), P.dryRun, P.fieldManagerApply, P.fieldValidation, P.force], responses: { "200": s, "201": s } }));
+      if (v === "patch") ops.push(op({ method: "patch", operationId: `patch${id}${ns}${def.kind}${Sub}`, description: `partially update ${sub.name} of the specified ${def.kind}`, action: "patch", gvk: sub.gvk, consumes: patchTypes, params: [body(PATCH), P.dryRun, P.fieldManagerApply, P.fieldValidation, P.force], responses: { "200": s, "201": s } }));
     }
     out.push({ path: `${item}/${sub.name}`, params: [nameParam, ...scopeParams, P.pretty], ops });
   }
@@ -179,5 +181,7 @@ export function referencedDefinitions(paths: PathItem[]): Set<string> {
 /** A fingerprint of what the registry serves, so cached documents are rebuilt when it changes. */
 export function registryFingerprint(registry: ResourceRegistry, only?: GroupVersionEntry): string {
   const gvs = only ? [only] : registry.groupNames().flatMap((g) => registry.versionsOf(g));
-  return gvs.map((gv) => `${gv.group}/${gv.version}:${[...gv.resources.values()].map((e) => `${e.def.plural}.${e.def.verbs.length}.${Object.keys(e.def.subresources ?? {}).join("+")}`).join(",")}`).join(";");
+  const shape = gvs.map((gv) => `${gv.group}/${gv.version}:${[...gv.resources.values()].map((e) => `${e.def.plural}.${e.def.verbs.length}.${Object.keys(e.def.subresources ?? {}).join("+")}`).join(",")}`).join(";");
+  // Custom resources' schemas change without the paths changing.
+  return `${shape}#${schemaIndex().generation}`;
 }

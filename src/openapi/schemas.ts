@@ -56,6 +56,24 @@ export class SchemaIndex {
     }
   }
 
+  /** Bumped whenever define() changes the definitions, so that documents built from them are rebuilt. */
+  generation = 0;
+
+  /**
+   * Adds, replaces or (with undefined) removes a definition at run time: the schema of a
+   * custom resource, found by its x-kubernetes-group-version-kind like a built-in kind's.
+   */
+  define(name: string, schema: Schema | undefined): void {
+    for (const [key, n] of this.byGVK) if (n === name) this.byGVK.delete(key);
+    if (schema) {
+      this.table.definitions[name] = schema;
+      for (const g of (schema["x-kubernetes-group-version-kind"] as GVK[] | undefined) ?? []) this.byGVK.set(gvkKey(g), name);
+    } else {
+      delete this.table.definitions[name];
+    }
+    this.generation++;
+  }
+
   get definitions(): Record<string, Schema> {
     return this.table.definitions;
   }

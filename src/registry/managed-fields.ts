@@ -5,13 +5,21 @@ import { schemaIndex } from "../openapi/index.js";
 import type { Obj, ResourceDef } from "./resource.js";
 
 const schemas = new Map<string, PatchSchema>();
+let schemasGeneration = -1;
 
-/** The patch schema (merge keys, list and map types) of a kind. */
+/**
+ * The patch schema (merge keys, list and map types) of a kind: a built-in's, or a custom
+ * resource's from its CRD (src/apiextensions/ defines it in the schema index).
+ */
 export function patchSchemaOf(group: string, version: string, kind: string): PatchSchema {
   const key = `${group}/${version}/${kind}`;
+  const index = schemaIndex();
+  if (index.generation !== schemasGeneration) {
+    schemas.clear(); // a custom resource definition changed
+    schemasGeneration = index.generation;
+  }
   let s = schemas.get(key);
   if (!s) {
-    const index = schemaIndex();
     const name = index.nameOf({ group, version, kind });
     s = name ? openAPISchema(index.definitions, name) : ANY;
     schemas.set(key, s);

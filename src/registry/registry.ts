@@ -30,6 +30,29 @@ export class ResourceRegistry {
     return entry;
   }
 
+  /**
+   * Stops serving a resource (a custom resource whose definition went away): its store lets
+   * go of its watch cache, and a group-version or group left empty disappears.
+   */
+  remove(group: string, version: string, plural: string): ResourceEntry | undefined {
+    const versions = this.groups.get(group);
+    const gv = versions?.get(version);
+    const entry = gv?.resources.get(plural);
+    if (!versions || !gv || !entry) return undefined;
+    gv.resources.delete(plural);
+    if (gv.resources.size === 0) versions.delete(version);
+    if (versions.size === 0) this.groups.delete(group);
+    entry.store.close();
+    return entry;
+  }
+
+  /** The resources served in a group-version ("apps/v1", "v1"). */
+  defsIn(apiVersion: string): ResourceDef[] {
+    const slash = apiVersion.indexOf("/");
+    const gv = slash < 0 ? this.groupVersion("", apiVersion) : this.groupVersion(apiVersion.slice(0, slash), apiVersion.slice(slash + 1));
+    return gv ? [...gv.resources.values()].map((e) => e.def) : [];
+  }
+
   groupVersion(group: string, version: string): GroupVersionEntry | undefined {
     return this.groups.get(group)?.get(version);
   }
@@ -53,11 +76,41 @@ export class ResourceRegistry {
     return undefined;
   }
 
+  /** Built-in groups in registration order, then custom resource groups by name (kube's discovery order). */
   groupNames(): string[] {
-    return [...this.groups.keys()];
+    const builtin: string[] = [];
+    const custom: string[] = [];
+    for (const g of this.groups.keys()) (this.isCustom(g) ? custom : builtin).push(g);
+    return custom.length ? [...builtin, ...custom.sort()] : builtin;
   }
 
+  /** A custom resource group's versions go by kube's version priority (v2 > v1 > v1beta1 > v1alpha1 > others). */
   versionsOf(group: string): GroupVersionEntry[] {
-    return [...(this.groups.get(group)?.values() ?? [])];
+    const list = [...(this.groups.get(group)?.values() ?? [])];
+    return this.isCustom(group) ? list.sort((a, b) => compareKubeVersions(a.version, b.version)) : list;
   }
+
+  private isCustom(group: string): boolean {
+    for (const gv of this.groups.get(group)?.values() ?? []) {
+      for (const e of gv.resources.values()) return !!e.def.customResource;
+    }
+    return false;
+  }
+}
+
+const KUBE_VERSION = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+
+/** Orders versions as kube's version.CompareKubeAwareVersionStrings does, highest priority first. */
+export function compareKubeVersions(a: string, b: string): number {
+  const ma = KUBE_VERSION.exec(a);
+  const mb = KUBE_VERSION.exec(b);
+  if (!ma || !mb) {
+    if (ma) return -1;
+    if (mb) return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  const stability = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === "beta" ? 1 : 0);
+  if (stability(ma) !== stability(mb)) return stability(mb) - stability(ma);
+  if (ma[1] !== mb[1]) return Number(mb[1]) - Number(ma[1]);
+  return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
 }

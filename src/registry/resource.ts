@@ -97,6 +97,12 @@ export interface ResourceDef {
   categories?: string[];
   verbs: Verb[];
   subresources?: { status?: boolean; scale?: ScaleDef; finalize?: boolean; custom?: Record<string, SubresourceDef> };
+  /**
+   * Set on resources served from a CustomResourceDefinition (src/apiextensions/): `crd` names
+   * the definition, `storageVersion` the version objects are stored in. Custom resources take
+   * no strategic merge patch, and discovery hashes their storage version.
+   */
+  customResource?: { crd: string; storageVersion: string };
   /** Served in another version than it is stored in (objects are stored once). */
   storageConversion?: StorageConversion;
   /** Serves get and list itself: resources computed on request, not stored (componentstatuses). */

@@ -150,6 +150,11 @@ export class GenericStore {
     }
   }
 
+  /** The resource is no longer served (its custom resource definition is gone): drop its watch cache. */
+  close(): void {
+    if (this.cache) this.cacher?.unregister(this.cache);
+  }
+
   // ---------------------------------------------------------------- keys and codec
 
   key(namespace: string, name: string): string {
@@ -163,7 +168,8 @@ export class GenericStore {
   decode(kv: KeyValue, revision = kv.modRevision): Obj {
     let obj = JSON.parse(Buffer.from(kv.value.buffer, kv.value.byteOffset, kv.value.byteLength).toString("utf8")) as Obj;
     const conv = this.def.storageConversion;
-    if (conv && obj.apiVersion === conv.apiVersion) obj = conv.fromStorage(obj);
+    // Custom resources may be stored in any of their stored versions: each is served in this one.
+    if (conv && (obj.apiVersion === conv.apiVersion || (this.def.customResource && obj.apiVersion !== this.apiVersion))) obj = conv.fromStorage(obj);
     withResourceVersion(obj, String(revision));
     return obj;
   }

@@ -33,6 +33,7 @@ import { VolumeProtectionController } from "../controllers/volume-protection.js"
 import { buildAuthorization, reconcileBootstrapPolicy, DEFAULT_AUTHORIZATION, type AuthorizationConfig, type PreparedAuthorization } from "../authz/index.js";
 import { bootstrapPolicy } from "../api/rbac/index.js";
 import { ClusterRoleAggregationController } from "../controllers/clusterrole-aggregation.js";
+import { CustomResourceController } from "../apiextensions/index.js";
 
 export interface ApiServerConfig {
   kv: KV;
@@ -149,6 +150,10 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
   await serviceNetwork.load();
   await serviceNetwork.repair((await registry.lookup("", "v1", "services")!.store.list("", { filter: matchAll })).items);
 
+  // Custom resources of established CRDs are served from the first request on.
+  const customResources = new CustomResourceController(registry);
+  await customResources.start();
+
   const health = new HealthChecks();
   health.add("ping", () => {});
   health.add("log", () => {});
@@ -229,6 +234,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
     kubernetesService.stop();
     quotaController.stop();
     volumeProtection.stop();
+    customResources.stop();
     authn.stop();
     await reconciler?.stop();
     compactor?.stop();

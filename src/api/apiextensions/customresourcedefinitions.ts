@@ -1,6 +1,5 @@
 import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
 import { NAME_COLUMN, col } from "../printers.js";
-import { nowTimestamp } from "../../registry/store.js";
 import { FieldError, FieldPath, goValue, invalid, required, notSupported, forbidden, isDNS1123Subdomain, isDNS1035Label } from "../../apimachinery/index.js";
 import { validateClientConfig } from "../admissionregistration/rules.js";
 import { arr, obj, str } from "../networking/common.js";
@@ -28,7 +27,7 @@ function defaults(o: Obj): void {
 function validateSimpleJSONPath(s: string, path: FieldPath): FieldError[] {
   if (!s) return [invalid(path, s, "must not be empty")];
   if (!s.startsWith(".")) return [invalid(path, s, "must be a simple json path starting with .")];
-  if (s !== "." && s.slice(1).split(".").some((seg) => !seg || /[[\]]/.test(seg))) return [invalid(path, s, "must be a json path in the dot notation")];
+  // kube accepts any JSONPath from there (filters and indexes included): columns print with them.
   return [];
 }
 
@@ -186,21 +185,8 @@ function storageVersion(o: Obj): string | undefined {
   return arr(o.spec?.versions).find((v) => v?.storage === true)?.name;
 }
 
-/** What the naming controller reports at once for names nothing else claims. */
-function acceptedStatus(o: Obj): Obj {
-  const names = obj(o.spec?.names) ?? {};
-  const accepted: Obj = { plural: names.plural, singular: names.singular, kind: names.kind, listKind: names.listKind };
-  if (arr(names.shortNames).length) accepted.shortNames = names.shortNames;
-  if (arr(names.categories).length) accepted.categories = names.categories;
-  const now = nowTimestamp();
-  return {
-    conditions: [
-      { lastTransitionTime: now, message: "no conflicts found", reason: "NoConflicts", status: "True", type: "NamesAccepted" },
-      { lastTransitionTime: now, message: "the initial names have been accepted", reason: "InitialNamesAccepted", status: "True", type: "Established" },
-    ],
-    acceptedNames: accepted,
-  };
-}
+/** Custom resources are deleted with their definition: it waits for them (src/apiextensions/controller.ts). */
+const CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
 
 export const customresourcedefinitions = defineResource({
   group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", storagePath: "apiextensions.k8s.io/customresourcedefinitions", singular: "customresourcedefinition",
@@ -210,7 +196,15 @@ export const customresourcedefinitions = defineResource({
   prepareForCreate: (o) => {
     defaults(o);
     const stored = storageVersion(o);
-    o.status = { ...acceptedStatus(o), storedVersions: stored ? [stored] : [] };
+    // The naming and establishing controllers fill in conditions and accepted names.
+    o.status = { acceptedNames: { plural: "", kind: "" }, storedVersions: stored ? [stored] : [] };
+  },
+  // Deletion always goes through the cleanup finalizer, which the controller removes once
+  // the custom resources are gone (kube's CRD storage adds it in Delete).
+  pendingFinalizers: (o) => !o.metadata?.deletionTimestamp,
+  markDeleting: (o) => {
+    const finalizers: string[] = o.metadata.finalizers ?? [];
+    if (!finalizers.includes(CLEANUP_FINALIZER)) o.metadata.finalizers = [...finalizers, CLEANUP_FINALIZER];
   },
   prepareForUpdate: (o, old) => {
     // A new storage version joins the stored versions; the old ones stay until migrated.

@@ -1,5 +1,5 @@
 // The apiextensions.k8s.io API group: every resource kapi serves in it, in discovery order.
-// The CRD objects only; serving the custom resources they define is not done here.
+// The CRD objects; src/apiextensions/ serves the custom resources they define.
 import type { ResourceDef } from "../../registry/resource.js";
 import { customresourcedefinitions } from "./customresourcedefinitions.js";
 

@@ -124,6 +124,19 @@ export class Cacher {
     return cache;
   }
 
+  /** Removes a resource's cache (a custom resource no longer served); its watchers are ended. */
+  unregister(cache: ResourceCache): void {
+    const roots = cache.namespaced ? this.namespacedRoots : this.clusterRoots;
+    const list = roots.get(cache.root)?.filter((c) => c !== cache);
+    if (list?.length) roots.set(cache.root, list);
+    else roots.delete(cache.root);
+    const i = this.all.indexOf(cache);
+    if (i >= 0) this.all.splice(i, 1);
+    for (const l of this.loading) if (l.cache === cache) this.loading.delete(l);
+    this.pending.delete(cache);
+    cache.reset();
+  }
+
   /** Loads every cache and starts the storage watch. */
   async start(): Promise<void> {
     this.started = true;
