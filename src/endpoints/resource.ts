@@ -363,7 +363,7 @@ async function serverSideApply(ex: Exchange, info: RequestInfo, entry: ResourceE
   if (!sub) await ctx.admission.validateNamespace(info, def, user);
   const res = await entry.store.guaranteedUpdate(ns, info.name, (cur) => {
     const r = applyConfiguration(cur, cfg, manager, {
-      force, schema: patchSchemaOf(def.group, def.version, def.kind), apiVersion: groupVersion(def),
+      force, schema: patchSchemaOf(def.group, def.version, def.kind), apiVersion: groupVersion(def), converter: entry.store.versions,
       subresource: sub, now: new Date(), ignoredFields: resetFieldsOf(def, sub),
     });
     if (!r.ok) throw r.error;

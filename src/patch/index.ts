@@ -5,7 +5,7 @@ export { strategicMergePatch } from "./strategic.js";
 export {
   apply, updateManagedFields, conflictError, printManager, managerKey, managerFromRequest, formatTime,
   type ApplyOptions, type ApplyResult, type UpdateOptions, type UpdateResult, type Conflict, type ManagerIdentity,
-  type ManagedFieldsEntry, type FieldPaths,
+  type ManagedFieldsEntry, type FieldPaths, type VersionConverter,
 } from "./managed.js";
 export { applyJsonPatch, MAX_JSON_PATCH_OPERATIONS } from "./json-patch.js";
 export { ANY, openAPISchema, childSchema, itemSchema, listShape, type PatchSchema, type ListShape, type DefinitionLookup } from "./schema.js";

@@ -188,12 +188,14 @@ const MAX_UPDATE_MANAGERS = 10;
  * Records an Update by `id` that turned `before` into `after`: the writer gains what it
  * changed (merged with what it owned), everyone loses what changed or disappeared.
  */
-function recordUpdate(managed: Managed, before: unknown, after: Obj, id: ManagerIdentity, apiVersion: string, schema: PatchSchema, ignored: FieldSet | undefined, time: string): void {
+function recordUpdate(managed: Managed, before: unknown, after: Obj, id: ManagerIdentity, apiVersion: string, schema: PatchSchema, ignored: FieldSet | undefined, time: string, converter?: VersionConverter): void {
   const c = compare(before, after, schema);
   const changed = without(c.modified.union(c.added), ignored);
   const removed = without(c.removed, ignored);
+  const at = changesByVersion({ changed, removed }, apiVersion, before, after, ignored, converter);
   for (const [k, o] of managed) {
-    const left = o.set.difference(changed).difference(removed);
+    const theirs = at(o.apiVersion);
+    const left = o.set.difference(theirs.changed).difference(theirs.removed);
     if (left.isEmpty()) managed.delete(k);
     else o.set = left;
   }
@@ -250,6 +252,43 @@ export interface UpdateOptions {
   createBase?: Obj;
   /** Use the live object's managedFields whatever the request sent (kube does so for subresources). */
   ignoreRequestManagedFields?: boolean;
+  /**
+   * Converts objects to the other versions managers wrote in, so that each manager's fields
+   * are compared in its own version (as kube does); without it, every version's paths are
+   * taken as the request version's.
+   */
+  converter?: VersionConverter;
+}
+
+/** The same object in another served version of its kind. */
+export interface VersionConverter {
+  /** `obj` converted to `apiVersion`, with that version's schema; undefined if it is not served. */
+  convert(obj: Obj, apiVersion: string): { object: Obj; schema: PatchSchema } | undefined;
+}
+
+interface Changes { changed: FieldSet; removed: FieldSet }
+
+/**
+ * What turning `before` into `after` changed, in the version of whoever asks: the request's
+ * own version is given; others are computed once each by converting both objects.
+ */
+function changesByVersion(own: Changes, ownVersion: string, before: unknown, after: Obj, ignored: FieldSet | undefined, converter?: VersionConverter): (apiVersion: string) => Changes {
+  const memo = new Map<string, Changes>([[ownVersion, own]]);
+  return (apiVersion) => {
+    let c = memo.get(apiVersion);
+    if (c) return c;
+    c = own;
+    if (converter && isObject(before)) {
+      const b = converter.convert(before as Obj, apiVersion);
+      const a = b && converter.convert(after, apiVersion);
+      if (b && a) {
+        const cmp = compare(b.object, a.object, a.schema);
+        c = { changed: without(cmp.modified.union(cmp.added), ignored), removed: without(cmp.removed, ignored) };
+      }
+    }
+    memo.set(apiVersion, c);
+    return c;
+  };
 }
 
 export interface UpdateResult {
@@ -312,7 +351,7 @@ function trackUpdate(live: Obj | undefined, updated: Obj, manager: string, opts:
   try {
     const id: ManagerIdentity = { manager, operation: "Update", apiVersion: opts.apiVersion };
     if (opts.subresource) id.subresource = opts.subresource;
-    recordUpdate(managed, before, obj, id, opts.apiVersion, schema, ignoreSet(opts.ignoredFields), formatTime(opts.now));
+    recordUpdate(managed, before, obj, id, opts.apiVersion, schema, ignoreSet(opts.ignoredFields), formatTime(opts.now), opts.converter);
   } catch (e) {
     if (!(e instanceof TypedError)) throw e;
     // Objects the schema cannot describe lose their managed fields rather than fail the write.
@@ -409,19 +448,24 @@ function applyConfig(live: Obj | undefined, config: unknown, manager: string, op
     const key = managerKey(id);
     const newSet = without(configSet, ignored);
     const lastSet = managed.get(key)?.set;
+    const lastVersion = managed.get(key)?.apiVersion;
     let merged = merge(liveBody ?? {}, config, schema) as Obj;
     const applier: Owner = { id, set: newSet, apiVersion: opts.apiVersion, time: managed.get(key)?.time };
     managed.set(key, applier);
 
-    if (lastSet && !lastSet.subsetOf(newSet)) merged = prune(merged, lastSet, newSet, managed, key, schema);
+    // A previous apply in another version names its fields in that version: it prunes nothing.
+    if (lastSet && lastVersion === opts.apiVersion && !lastSet.subsetOf(newSet)) merged = prune(merged, lastSet, newSet, managed, key, schema);
 
     const c = compare(liveBody, merged, schema);
     const changed = without(c.modified.union(c.added), ignored);
     const removed = without(c.removed, ignored);
+    const at = changesByVersion({ changed, removed }, opts.apiVersion, liveBody, merged, ignored, opts.converter);
     const conflicts: Conflict[] = [];
     for (const [k, o] of managed) {
-      if (k === key || !o.set.intersects(changed)) continue;
-      o.set.intersection(changed).forEachMember((path) => conflicts.push({ ...o.id, field: pathString(path), path }));
+      if (k === key) continue;
+      const theirs = at(o.apiVersion).changed;
+      if (!o.set.intersects(theirs)) continue;
+      o.set.intersection(theirs).forEachMember((path) => conflicts.push({ ...o.id, field: pathString(path), path }));
     }
     if (conflicts.length && !opts.force) {
       conflicts.sort((a, b) => cmpStr(managerKey(a), managerKey(b)));
@@ -429,14 +473,15 @@ function applyConfig(live: Obj | undefined, config: unknown, manager: string, op
     }
     for (const [k, o] of managed) {
       if (k === key) continue;
-      const left = o.set.difference(changed).difference(removed);
+      const theirs = at(o.apiVersion);
+      const left = o.set.difference(theirs.changed).difference(theirs.removed);
       if (left.isEmpty()) managed.delete(k);
       else o.set = left;
     }
 
     applier.set = applier.set.difference(STRIP);
     // Keep the stored set (and its serialization) when the applier's fields did not change.
-    if (lastSet && applier.set.equals(lastSet)) applier.set = lastSet;
+    if (lastSet && lastVersion === opts.apiVersion && applier.set.equals(lastSet)) applier.set = lastSet;
     if (applier.set.isEmpty()) managed.delete(key);
     const noop = liveBody !== undefined && (merged === liveBody || deepEqual(liveBody, merged));
     if (!noop) applier.time = time;

@@ -1,6 +1,6 @@
 // Field ownership on every write (metadata.managedFields), through the patch library's
 // structured-merge implementation, with each kind's schema from the served OpenAPI.
-import { updateManagedFields, openAPISchema, ANY, type PatchSchema } from "../patch/index.js";
+import { updateManagedFields, openAPISchema, ANY, type PatchSchema, type VersionConverter } from "../patch/index.js";
 import { schemaIndex } from "../openapi/index.js";
 import type { Obj, ResourceDef } from "./resource.js";
 
@@ -34,8 +34,9 @@ export function resetFieldsOf(def: ResourceDef, subresource?: string): string[][
 }
 
 /** Records `manager`'s Update of `obj` (compared with `live`) in metadata.managedFields. */
-export function trackUpdate(def: ResourceDef, live: Obj | undefined, obj: Obj, manager: string, subresource?: string): Obj {
+export function trackUpdate(def: ResourceDef, live: Obj | undefined, obj: Obj, manager: string, subresource?: string, converter?: VersionConverter): Obj {
   return updateManagedFields(live, obj, manager, {
+    converter,
     schema: patchSchemaOf(def.group, def.version, def.kind),
     apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
     subresource,

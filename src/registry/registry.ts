@@ -2,6 +2,7 @@
 import type { KV } from "../storage/kv.js";
 import type { ResourceDef } from "./resource.js";
 import { GenericStore } from "./store.js";
+import { StorageVersionConverter } from "./version-converter.js";
 
 export interface GroupVersionEntry {
   group: string;
@@ -26,6 +27,7 @@ export class ResourceRegistry {
     let gv = versions.get(def.version);
     if (!gv) versions.set(def.version, (gv = { group: def.group, version: def.version, resources: new Map() }));
     const entry: ResourceEntry = { def, store: new GenericStore(def, this.kv, this.prefix) };
+    entry.store.versions = new StorageVersionConverter(def, (apiVersion) => this.defsIn(apiVersion));
     gv.resources.set(def.plural, entry);
     return entry;
   }

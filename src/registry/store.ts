@@ -11,6 +11,7 @@ import type { ObjectFilter } from "./filter.js";
 import { validateNewObjectMeta, validateObjectMetaUpdate, canonicalOrder, withResourceVersion } from "./meta.js";
 import { jsonEqual } from "./equal.js";
 import { trackUpdate } from "./managed-fields.js";
+import type { VersionConverter } from "../patch/index.js";
 import { cacherFor, MAX_BUFFERED_BYTES, type Cacher, type CachedObject, type CacheWatcher, type Consumer, type ResourceCache } from "../storage/cacher/index.js";
 
 export interface ListOptions {
@@ -138,6 +139,8 @@ export class GenericStore {
   /** The watch cache this resource's lists and watches are served from, when enabled. */
   private readonly cacher: Cacher | undefined;
   private readonly cache: ResourceCache | undefined;
+  /** The other versions these objects are served in, for managed fields written in them (set by the registry). */
+  versions?: VersionConverter;
 
   constructor(readonly def: ResourceDef, private readonly kv: KV, prefix: string) {
     this.gr = { group: def.group, resource: def.plural };
@@ -380,7 +383,7 @@ export class GenericStore {
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = meta.generateName + generateSuffix();
     this.prepareCreate(namespace, obj, opts.user);
-    if (opts.manager && !opts.applied) obj = trackUpdate(this.def, undefined, obj, opts.manager);
+    if (opts.manager && !opts.applied) obj = trackUpdate(this.def, undefined, obj, opts.manager, undefined, this.versions);
     if (admit) await admit(obj);
     const finish = await this.def.beginCreate?.(obj, { dryRun: opts.dryRun });
     let stored = false;
@@ -434,7 +437,7 @@ export class GenericStore {
       const current = this.decode(curKV);
       const desired = await mutate(this.decode(curKV));
       let next = this.prepareUpdate(current, desired, opts.subresource);
-      if (opts.manager && !opts.applied) next = trackUpdate(this.def, current, next, opts.manager, opts.subresource);
+      if (opts.manager && !opts.applied) next = trackUpdate(this.def, current, next, opts.manager, opts.subresource, this.versions);
       if (admit) await admit(next, current);
       if (!curKV.stale && jsonEqual(withoutVersion(next), withoutVersion(current))) {
         return { obj: current, created: false }; // a no-op write changes nothing, not even the version
