@@ -12,6 +12,7 @@ import { Auditor, AuditPolicy, LogBackend, WebhookBackend, type AuditBackend } f
 import type { FlagAccessor } from "./flags.js";
 import { AUTHN_FLAGS, authenticationFromFlags } from "../authn/index.js";
 import { AUTHZ_FLAGS, authorizationFromFlags } from "../authz/index.js";
+import { countingAuditBackend } from "../metrics/index.js";
 
 /** The flags kapi acts on; any other kube-apiserver flag is accepted with a warning. */
 const IMPLEMENTED = new Set([
@@ -27,6 +28,7 @@ const IMPLEMENTED = new Set([
   "etcd-readycheck-timeout", "lease-reuse-duration-seconds", "watch-cache", "watch-cache-sizes", "default-watch-cache-size",
   "shutdown-delay-duration", "shutdown-send-retry-after", "shutdown-watch-termination-grace-period",
   "advertise-address", "endpoint-reconciler-type", "service-cluster-ip-range", "service-node-port-range",
+  "etcd-count-metric-poll-period",
 ]);
 
 export async function main(argv: string[]): Promise<void> {
@@ -114,6 +116,7 @@ export async function main(argv: string[]): Promise<void> {
     kv,
     storage,
     watchCache: { enabled: f.bool("watch-cache"), disabled: watchCacheDisabled },
+    objectCountPollMs: Math.max(0, f.durationMs("etcd-count-metric-poll-period")),
     shutdown: {
       delayMs: f.durationMs("shutdown-delay-duration"),
       sendRetryAfter: f.bool("shutdown-send-retry-after"),
@@ -205,5 +208,7 @@ function auditorFromFlags(f: FlagAccessor): Auditor | undefined {
     }));
   }
   if (!backends.length) return undefined;
+  // Every event goes to every backend: counting the first one's counts each event once.
+  backends[0] = countingAuditBackend(backends[0]!);
   return new Auditor(AuditPolicy.load(resolve(f.string("audit-policy-file"))), backends);
 }

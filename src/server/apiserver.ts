@@ -34,6 +34,7 @@ import { buildAuthorization, reconcileBootstrapPolicy, DEFAULT_AUTHORIZATION, ty
 import { bootstrapPolicy } from "../api/rbac/index.js";
 import { ClusterRoleAggregationController } from "../controllers/clusterrole-aggregation.js";
 import { CustomResourceController } from "../apiextensions/index.js";
+import { InstrumentedKV, storageTypeResolver, ObjectCountPoller, groupResource, reportStorageSize, type CountedResource } from "../metrics/index.js";
 
 export interface ApiServerConfig {
   kv: KV;
@@ -65,7 +66,9 @@ export interface ApiServerConfig {
   /** --authorization-mode and its flags (default AlwaysAllow). */
   authorization?: AuthorizationConfig | PreparedAuthorization;
   /** Storage checks behind /livez/etcd and /readyz/etcd-readiness, and compaction kapi must run itself (etcd). */
-  storage?: { healthCheck(): Promise<void>; readyCheck(): Promise<void>; compactionIntervalMs?: number };
+  storage?: { healthCheck(): Promise<void>; readyCheck(): Promise<void>; compactionIntervalMs?: number; sizeBytes?(): number | undefined };
+  /** --etcd-count-metric-poll-period: how often apiserver_storage_objects is refreshed (0: never). */
+  objectCountPollMs?: number;
   /** --watch-cache (default on) and the resources --watch-cache-sizes turns it off for. */
   watchCache?: { enabled: boolean; disabled?: (group: string, resource: string) => boolean };
   /** --shutdown-delay-duration, --shutdown-send-retry-after, --shutdown-watch-termination-grace-period. */
@@ -118,7 +121,10 @@ function encryptingKV(kv: KV, prefix: string, defs: ResourceDef[], enc: Resource
 
 export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
   const defs = builtinResources();
-  const kv = cfg.encryption ? encryptingKV(cfg.kv, cfg.etcdPrefix, defs, cfg.encryption) : cfg.kv;
+  const root = `${cfg.etcdPrefix.replace(/\/$/, "")}/`;
+  // Storage requests are timed for /metrics right at the engine, as kube-apiserver times its etcd calls.
+  const timedKV = new InstrumentedKV(cfg.kv, storageTypeResolver(root, defs.map((d) => ({ storagePath: d.storagePath ?? d.plural, groupResource: groupResource(d) }))));
+  const kv = cfg.encryption ? encryptingKV(timedKV, cfg.etcdPrefix, defs, cfg.encryption) : timedKV;
   // The watch cache must exist before the registry builds its stores: they find it through the KV.
   const cacher = cfg.watchCache?.enabled === false ? undefined
     : new Cacher(kv, { root: `${cfg.etcdPrefix.replace(/\/$/, "")}/`, disabled: cfg.watchCache?.disabled }).attach();
@@ -210,6 +216,9 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
     : undefined;
   await reconciler?.start();
   const compactor = cfg.storage?.compactionIntervalMs ? new Compactor(kv, cfg.storage.compactionIntervalMs) : undefined;
+  const objectCounts = new ObjectCountPoller(kv, () => storedResources(registry, root), cfg.objectCountPollMs ?? 60_000);
+  objectCounts.start();
+  if (cfg.storage?.sizeBytes) reportStorageSize(cfg.storage.sizeBytes);
   const elector = new LeaderElector(registry, {
     namespace: "kube-system",
     name: LEADER_LEASE,
@@ -238,6 +247,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
     authn.stop();
     await reconciler?.stop();
     compactor?.stop();
+    await objectCounts.stop();
     await elector.stop();
     await cacher?.stop();
     await listener!.close();
@@ -249,6 +259,20 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {
     registry,
     close: () => (closing ??= shutdown()),
   };
+}
+
+/** Every served resource that has storage, with the key prefix its objects live under. */
+function storedResources(registry: ResourceRegistry, root: string): CountedResource[] {
+  const out: CountedResource[] = [];
+  for (const group of registry.groupNames()) {
+    for (const gv of registry.versionsOf(group)) {
+      for (const { def } of gv.resources.values()) {
+        if (def.virtualCreate) continue;
+        out.push({ groupResource: groupResource(def), prefix: `${root}${def.storagePath ?? def.plural}/` });
+      }
+    }
+  }
+  return out;
 }
 
 function advertised(bind: string): string {

@@ -37,6 +37,10 @@ export interface Exchange {
   onAbort(cb: () => void): void;
   /** Headers every response carries (Audit-Id, Warning …), set by filters. */
   readonly extraHeaders: OutgoingHeaders;
+  /** The response status once the response has started (0 before): for metrics and logs. */
+  readonly status: number;
+  /** Body bytes handed to the transport so far. */
+  readonly bytesSent: number;
 }
 
 export interface ResponseStream {
@@ -121,6 +125,8 @@ export class H2Exchange implements Exchange {
   readonly query: URLSearchParams;
   readonly httpVersion = "2" as const;
   readonly extraHeaders: OutgoingHeaders = {};
+  status = 0;
+  bytesSent = 0;
   private done = false;
 
   constructor(private readonly stream: ServerHttp2Stream, readonly headers: H2Headers, private readonly rawHeaders?: string[]) {
@@ -160,6 +166,8 @@ export class H2Exchange implements Exchange {
   respond(status: number, headers: OutgoingHeaders, body?: string | Uint8Array): void {
     if (this.finished) return;
     this.done = true;
+    this.status = status;
+    if (body !== undefined) this.bytesSent = typeof body === "string" ? Buffer.byteLength(body) : body.length;
     const h = mergeHeaders(this.extraHeaders, headers) as Record<string, string | number | string[]>;
     h[":status"] = status;
     try {
@@ -179,9 +187,14 @@ export class H2Exchange implements Exchange {
     const h = mergeHeaders(this.extraHeaders, headers) as Record<string, string | number | string[]>;
     h[":status"] = status;
     this.done = true;
+    this.status = status;
     try { stream.respond(h); } catch { /* stream already gone */ }
     return {
-      write: (chunk) => (stream.destroyed || stream.closed ? false : stream.write(chunk)),
+      write: (chunk) => {
+        if (stream.destroyed || stream.closed) return false;
+        this.bytesSent += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+        return stream.write(chunk);
+      },
       end: () => { if (!stream.destroyed && !stream.closed) stream.end(); },
       get closed() { return stream.destroyed || stream.closed; },
       get buffered() { return stream.writableLength; },
@@ -201,6 +214,8 @@ export class H1Exchange implements Exchange {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly httpVersion = "1.1" as const;
   readonly extraHeaders: OutgoingHeaders = {};
+  status = 0;
+  bytesSent = 0;
   private done = false;
 
   constructor(private readonly req: IncomingMessage, private readonly res: ServerResponse) {
@@ -240,8 +255,9 @@ export class H1Exchange implements Exchange {
   respond(status: number, headers: OutgoingHeaders, body?: string | Uint8Array): void {
     if (this.finished) return;
     this.done = true;
+    this.status = status;
     const h = mergeHeaders(this.extraHeaders, headers);
-    if (body !== undefined) h["content-length"] = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+    if (body !== undefined) h["content-length"] = this.bytesSent = typeof body === "string" ? Buffer.byteLength(body) : body.length;
     this.res.writeHead(status, h);
     this.res.end(body);
   }
@@ -249,10 +265,15 @@ export class H1Exchange implements Exchange {
   startStream(status: number, headers: OutgoingHeaders): ResponseStream {
     const res = this.res;
     this.done = true;
+    this.status = status;
     res.writeHead(status, mergeHeaders(this.extraHeaders, headers));
     res.flushHeaders();
     return {
-      write: (chunk) => (res.destroyed ? false : res.write(chunk)),
+      write: (chunk) => {
+        if (res.destroyed) return false;
+        this.bytesSent += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+        return res.write(chunk);
+      },
       end: () => { if (!res.destroyed) res.end(); },
       get closed() { return res.destroyed || res.writableEnded; },
       get buffered() { return res.writableLength; },

@@ -19,6 +19,7 @@ import type { OpenAPIV2 } from "../openapi/v2.js";
 import { serveSwaggerUI } from "../openapi/swagger-ui.js";
 import { impersonate } from "./impersonation.js";
 import { requestAttributes, forbidden, PlainInternalError, type Attributes } from "../authz/index.js";
+import { trackRequest, serveMetrics, type TrackedRequest } from "../metrics/index.js";
 
 export interface Authorizer {
   /** `error` set when an authorizer failed and nothing allowed: a 500, as kube-apiserver answers. */
@@ -49,17 +50,21 @@ export function createHandler(deps: HandlerDeps): (ex: Exchange) => Promise<void
   return async (ex) => {
     const auditId = (ex.headers["audit-id"] as string | undefined) || randomUUID();
     ex.extraHeaders["audit-id"] = auditId;
+    const info = parseRequestInfo(ex.method, ex.path, ex.query);
+    // /metrics: counted once routed to a handler (tracked.route), recorded when answered.
+    const tracked = trackRequest(ex, info);
     try {
-      await serve(ex, deps, auditId);
+      await serve(ex, info, deps, auditId, tracked);
     } catch (e) {
       if (e instanceof PlainInternalError) return writeText(ex, 500, e.message);
       writeError(ex, e);
+    } finally {
+      tracked.end();
     }
   };
 }
 
-async function serve(ex: Exchange, deps: HandlerDeps, auditId: string): Promise<void> {
-  const info = parseRequestInfo(ex.method, ex.path, ex.query);
+async function serve(ex: Exchange, info: RequestInfo, deps: HandlerDeps, auditId: string, tracked: TrackedRequest): Promise<void> {
   const audit = deps.auditor && startAudit(ex, info, deps.auditor, auditId);
   const authenticated = await deps.authenticator.authenticate(ex);
   const auditUser = (u: UserInfo) => ({ username: u.name, uid: u.uid, groups: u.groups, extra: u.extra });
@@ -88,14 +93,16 @@ async function serve(ex: Exchange, deps: HandlerDeps, auditId: string): Promise<
     if (decision.error) throw new PlainInternalError(ex.path + (ex.query.size ? `?${ex.query}` : ""), decision.error);
     throw forbidden(user, attrs, decision.reason);
   }
-  if (info.isResourceRequest) return serveResource(ex, info, deps, user);
+  if (info.isResourceRequest) return serveResource(ex, info, deps, user, tracked);
+  tracked.route();
   return serveNonResource(ex, info, deps);
 }
 
-async function serveResource(ex: Exchange, info: RequestInfo, deps: HandlerDeps, user: UserInfo): Promise<void> {
+async function serveResource(ex: Exchange, info: RequestInfo, deps: HandlerDeps, user: UserInfo, tracked: TrackedRequest): Promise<void> {
   if (!deps.registry.groupVersion(info.apiGroup, info.apiVersion)) throw errors.pathNotFound();
   const entry = deps.registry.lookup(info.apiGroup, info.apiVersion, info.resource);
   if (!entry) throw errors.pathNotFound();
+  tracked.route(entry.def.kind);
   return handleResource(ex, info, entry, deps.resource, user);
 }
 
@@ -134,6 +141,9 @@ async function serveNonResource(ex: Exchange, info: RequestInfo, deps: HandlerDe
       break;
     case "healthz": case "livez": case "readyz":
       return serveHealth(ex, head, parts[1], deps.health);
+    case "metrics":
+      if (parts.length === 1) return serveMetrics(ex);
+      break;
     case "api":
       if (parts.length === 1) return serveDiscovery(ex, deps.discovery.apiVersions(), (v) => deps.discovery.aggregated(true, v));
       if (parts.length === 2) return serveDiscovery(ex, deps.discovery.resourceList("", parts[1]));
@@ -166,7 +176,7 @@ function serveOpenAPIV3(ex: Exchange, path: string, openapi: OpenAPIV3): void {
 }
 
 function rootPaths(deps: HandlerDeps): string[] {
-  const paths = new Set<string>(["/api", "/api/v1", "/apis", "/apis/", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/openapi/v3/", "/readyz", "/version"]);
+  const paths = new Set<string>(["/api", "/api/v1", "/apis", "/apis/", "/healthz", "/livez", "/metrics", "/openapi/v2", "/openapi/v3", "/openapi/v3/", "/readyz", "/version"]);
   for (const p of Object.keys(deps.paths ?? {})) paths.add(p);
   for (const g of deps.registry.groupNames()) {
     if (!g) continue;

@@ -1,5 +1,7 @@
 // Which storage engine serves: etcd when --etcd-servers names members, else the embedded
 // SQLite store in the data directory. Everything above storage sees only the KV contract.
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import { SqliteKV } from "./sqlite/index.js";
 import { EtcdKV } from "./etcd/index.js";
 import type { KV } from "./kv.js";
@@ -40,6 +42,8 @@ export interface Storage {
    * API server's job). Undefined when the engine compacts on its own or not at all.
    */
   compactionIntervalMs?: number;
+  /** Bytes the database takes on disk (apiserver_storage_size_bytes), where the engine can tell. */
+  sizeBytes?(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -120,8 +124,17 @@ export async function openStorage(cfg: StorageConfig): Promise<Storage> {
     describe: `data in ${cfg.dataDir}`,
     healthCheck: () => withTimeout(kv.check(), cfg.healthcheckTimeoutMs, "storage health check timed out"),
     readyCheck: () => withTimeout(kv.check(), cfg.readycheckTimeoutMs, "storage readiness check timed out"),
+    sizeBytes: () => fileSize(join(cfg.dataDir, "kapi.db")) + fileSize(join(cfg.dataDir, "kapi.db-wal")),
     close: () => kv.close(),
   };
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -38,6 +38,8 @@ export interface ListOptions {
   startKey?: string;
   /** Read the state as of this revision; must not be below the compacted revision. */
   atRevision?: number;
+  /** Return only `count` (no items, `more` false), as etcd's count_only range. */
+  countOnly?: boolean;
 }
 
 export interface ListResult {

@@ -192,13 +192,13 @@ export class EtcdKV implements KV {
       // startKey before the prefix is clamped to it; the empty key means "from the very first".
       const start = Buffer.compare(from, p) > 0 ? from : p;
       const res = await this.mapErrors(
-        this.rangeCall({ key: start.length > 0 ? start : NUL, range_end: prefixEnd(p), limit, revision: rev }),
+        this.rangeCall({ key: start.length > 0 ? start : NUL, range_end: prefixEnd(p), limit, revision: rev, count_only: opts.countOnly === true }),
         rev,
       );
       return {
         items: res.kvs.map(toKeyValue),
         revision: rev || Number(res.header.revision),
-        more: res.more,
+        more: opts.countOnly ? false : res.more,
         count: Number(res.count),
       };
     });

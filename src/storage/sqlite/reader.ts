@@ -187,6 +187,9 @@ export class Reader {
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const range = { prefix, start: opts.startKey ?? prefix, end: prefixEnd(prefix) };
     const historical = rev !== meta.revision;
+    if (opts.countOnly) {
+      return { items: [], revision: rev, more: false, count: historical ? this.countAt.get({ ...range, rev })! : this.countCurrent.get(range)! };
+    }
     // One row past the limit tells whether there are more.
     const sqlLimit = limit > 0 ? limit + 1 : -1;
     const items = historical
