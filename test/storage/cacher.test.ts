@@ -114,6 +114,39 @@ test("a consistent read waits until the cache has seen the store's current revis
   }
 });
 
+test("revision reads are shared by the requests of one turn, never reused by later ones, at most two at once", async () => {
+  const { cacher } = await newCacher();
+  const real = kv.revision.bind(kv);
+  let calls = 0, inFlight = 0, maxInFlight = 0;
+  // The real store answers, a little later, so that reads overlap.
+  kv.revision = async () => {
+    calls++;
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, 5));
+      return await real();
+    } finally { inFlight--; }
+  };
+  try {
+    const asked = await Promise.all(Array.from({ length: 100 }, () => cacher.currentRevision()));
+    assert.equal(calls, 1, "100 requests in one turn share one read");
+    assert.ok(asked.every((r) => r === asked[0]));
+    // A write acknowledged before a request is always covered by the revision it gets,
+    // while earlier reads are still in flight.
+    const waits: Promise<void>[] = [];
+    for (let i = 0; i < 30; i++) {
+      const w = await kv.create(`${CM}rv/n${i}`, cm("rv", `n${i}`));
+      assert.ok(w.ok);
+      waits.push(cacher.currentRevision().then((rev) => assert.ok(rev >= w.revision, `read ${rev} covers write ${w.revision}`)));
+    }
+    await Promise.all(waits);
+    assert.ok(maxInFlight <= 2, `at most two reads overlap (saw ${maxInFlight})`);
+  } finally {
+    kv.revision = real;
+    await cacher.stop();
+  }
+});
+
 test("watchers resume from any version in the window; older ones are not served from memory", async () => {
   let clock = 1_000_000;
   const { cacher, cache } = await newCacher({ minEvents: 2, maxEvents: 5, freshMs: 60_000 }, () => clock);
