@@ -18,6 +18,7 @@ import { ANY, type PatchSchema } from "./schema.js";
 import { clone, deepEqual, goJSONString, isObject, put, type Obj } from "./json.js";
 import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, TypedError, withKeyMemo } from "./typed.js";
 import { PatchError, badRequest, internalPatchError } from "./errors.js";
+import { KUBECTL_MANAGER, fieldsFromLastApplied, syncLastApplied } from "./last-applied.js";
 
 export interface ManagedFieldsEntry {
   manager?: string;
@@ -404,7 +405,21 @@ export type ApplyResult =
  * back as data and as the 409 to send. Malformed configurations throw PatchError.
  */
 export function apply(live: Obj | undefined, config: unknown, manager: string, opts: ApplyOptions): ApplyResult {
-  return withKeyMemo(() => applyConfig(live, config, manager, opts));
+  return withKeyMemo(() => {
+    let r = applyConfig(live, config, manager, opts);
+    if (manager !== KUBECTL_MANAGER) return r;
+    if (!r.ok) {
+      // Upgrading from client-side apply: what the annotation says kubectl applied is kubectl's.
+      const fromAnnotation = fieldsFromLastApplied(live, opts.schema ?? ANY, opts.apiVersion);
+      if (!fromAnnotation) return r;
+      const remaining = r.conflicts.filter((c) => !fromAnnotation.has(c.path));
+      if (remaining.length) return { ok: false, conflicts: remaining, error: conflictError(remaining) };
+      r = applyConfig(live, config, manager, { ...opts, force: true });
+      if (!r.ok) return r;
+    }
+    if (syncLastApplied(r.object, config as Obj)) r.changed = true;
+    return r;
+  });
 }
 
 function applyConfig(live: Obj | undefined, config: unknown, manager: string, opts: ApplyOptions): ApplyResult {
@@ -484,7 +499,8 @@ function applyConfig(live: Obj | undefined, config: unknown, manager: string, op
     if (lastSet && lastVersion === opts.apiVersion && applier.set.equals(lastSet)) applier.set = lastSet;
     if (applier.set.isEmpty()) managed.delete(key);
     const noop = liveBody !== undefined && (merged === liveBody || deepEqual(liveBody, merged));
-    if (!noop) applier.time = time;
+    // A changed object or a changed (or new) entry of the applier's is stamped; a no-op re-apply is not.
+    if (!noop || applier.set !== lastSet) applier.time = time;
 
     const object = noop ? liveBody! : merged;
     const managedFields = encodeManaged(managed);

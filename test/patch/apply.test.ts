@@ -88,8 +88,12 @@ test("apply: another applier setting a different value conflicts; the same value
   assert.equal((same.object as any).spec.replicas, 2);
   assert.deepEqual(fieldsOf(same.object, "hpa"), { "f:spec": { "f:replicas": {} } });
   assert.ok((fieldsOf(same.object, "test") as any)["f:spec"]["f:replicas"]);
-  // No object change: the applier's time is not set.
-  assert.equal(same.managedFields.find((e) => e.manager === "hpa")!.time, undefined);
+  // The object did not change, but the new entry did: it is stamped (as kube-apiserver does;
+  // only a re-apply that changes neither keeps the old time).
+  assert.equal(same.managedFields.find((e) => e.manager === "hpa")!.time, "2026-11-24T02:16:42Z");
+  const again = ok(apply(stored(same.object), { ...other, spec: { replicas: 2 } }, "hpa", deployOpts(new Date("2026-11-24T03:00:00Z"))));
+  assert.equal(again.changed, false);
+  assert.equal(again.managedFields.find((e) => e.manager === "hpa")!.time, "2026-11-24T02:16:42Z");
 });
 
 test("apply: force takes ownership; the previous owner loses the field", () => {

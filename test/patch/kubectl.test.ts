@@ -93,6 +93,27 @@ ${opts.env ? "        env: [{name: MODE, value: prod}]\n" : ""}      - name: sid
     assert.ok(!after.metadata.managedFields.some((m: any) => m.manager === "other" && m.fieldsV1?.["f:data"]?.["f:key"]));
   });
 
+  test("server-side apply after client-side apply: kubectl takes over what it applied, and keeps the annotation in sync", async () => {
+    const cm = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: upgrade, namespace: ${ns}}\ndata: {${data}}\n`;
+    await kubectlOk(["apply", "-f", "-"], { input: cm('a: "1", b: "2", c: "3"') });
+    // Someone else changes c: that field is no longer what kubectl applied.
+    await kubectlOk(["-n", ns, "patch", "cm", "upgrade", "--type=merge", "-p", '{"data":{"c":"30"}}', "--field-manager=other"]);
+    const conflict = await kubectl(["apply", "--server-side", "-f", "-"], { input: cm('a: "9", b: "2", c: "4"') });
+    assert.notEqual(conflict.code, 0);
+    assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "other" using v1: \.data\.c/);
+    // Without c, the fields client-side apply set (a) move to kubectl without --force-conflicts.
+    const out = await kubectlOk(["apply", "--server-side", "-f", "-"], { input: cm('a: "9", b: "2"') });
+    assert.match(out, /serverside-applied/);
+    const o = await get(["cm", "upgrade"]);
+    assert.deepEqual(o.data, { a: "9", b: "2", c: "30" });
+    assert.equal(o.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"],
+      `{"apiVersion":"v1","data":{"a":"9","b":"2"},"kind":"ConfigMap","metadata":{"name":"upgrade","namespace":"${ns}"}}\n`);
+    // Another field manager gets no such allowance.
+    const other = await kubectl(["apply", "--server-side", "--field-manager=someone", "-f", "-"], { input: cm('a: "10"') });
+    assert.notEqual(other.code, 0);
+    assert.match(other.stderr, /conflict with "kubectl"/);
+  });
+
   test("updates are tracked per manager, so a later apply conflicts correctly", async () => {
     await kubectlOk(["-n", ns, "scale", "deploy", "web", "--replicas=7"]);
     const d = await get(["deploy", "web", "--show-managed-fields"]);
