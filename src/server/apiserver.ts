@@ -116,7 +116,16 @@ function encryptingKV(kv: KV, prefix: string, defs: ResourceDef[], enc: Resource
   const root = prefix.replace(/\/$/, "");
   const byPrefix = defs.map((d) => ({ prefix: `${root}/${d.storagePath ?? d.plural}/`, chain: enc.forResource(d.group, d.plural) }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
-  return new TransformingKV(kv, (key) => byPrefix.find((p) => key.startsWith(p.prefix))?.chain);
+  // Custom resources come and go at run time; their keys say what they are: <root>/<group>/<plural>/.
+  const custom = new Map<string, ReturnType<ResourceTransformers["forResource"]>>();
+  const customChain = (key: string) => {
+    const [group, plural] = key.slice(root.length + 1).split("/", 2);
+    if (!group?.includes(".") || !plural) return undefined;
+    const id = `${group}/${plural}`;
+    if (!custom.has(id)) custom.set(id, enc.forResource(group, plural));
+    return custom.get(id);
+  };
+  return new TransformingKV(kv, (key) => byPrefix.find((p) => key.startsWith(p.prefix))?.chain ?? customChain(key));
 }
 
 export async function startApiServer(cfg: ApiServerConfig): Promise<ApiServer> {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { startKapi, kubectlOk, request, storedValue, type Kapi } from "../helpers/kapi.js";
+import { WIDGET_CRD, widget } from "../crd/fixtures.js";
 
 const KEY1 = randomBytes(32).toString("base64");
 const KEY2 = randomBytes(32).toString("base64");
@@ -83,6 +84,39 @@ test("secrets are stored encrypted, and key rotation keeps everything readable",
     raw = rawValue(dataDir, "/registry/secrets/default/s2");
     assert.equal(raw.subarray(0, 26).toString(), "k8s:enc:secretbox:v1:key3:");
     assert.ok(!raw.includes(SECRET_VALUE));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("custom resources named in the config are encrypted too, by <plural>.<group>", { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kapi-enc-cr-"));
+  const dataDir = join(dir, "data");
+  const cfg = join(dir, "enc.yaml");
+  try {
+    writeFileSync(cfg, `apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+  - resources: [widgets.example.com]
+    providers:
+      - secretbox:
+          keys:
+            - name: k
+              secret: ${KEY3}
+      - identity: {}
+`);
+    await withKapi(dataDir, cfg, async (k) => {
+      await kubectlOk(k, ["apply", "-f", "-"], { input: WIDGET_CRD });
+      await kubectlOk(k, ["wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=10s"]);
+      await kubectlOk(k, ["apply", "-f", "-"], { input: widget("w1", `size: small\ncolor: red\nnote: ${SECRET_VALUE}`) + "\n" });
+      const w = JSON.parse(await kubectlOk(k, ["get", "widget", "w1", "-o", "json"]));
+      assert.equal(w.spec.note, SECRET_VALUE, "read back in the clear");
+    });
+    const raw = rawValue(dataDir, "/registry/example.com/widgets/default/w1");
+    assert.equal(raw.subarray(0, 23).toString(), "k8s:enc:secretbox:v1:k:");
+    assert.ok(!raw.includes(SECRET_VALUE));
+    // The definition itself is not named by the config.
+    assert.ok(rawValue(dataDir, "/registry/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com").includes("widgets"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
