@@ -21,6 +21,12 @@ interface SubresourceInfo { name: string; group: string; version: string; kind: 
 
 function subresourcesOf(def: ResourceDef): SubresourceInfo[] {
   const out: SubresourceInfo[] = [];
+  // The apiextensions server lists a custom resource's status, then its scale.
+  if (def.customResource) {
+    if (def.subresources?.status) out.push({ name: "status", group: def.group, version: def.version, kind: def.kind, verbs: SUB_VERBS });
+    if (def.subresources?.scale) out.push({ name: "scale", group: "autoscaling", version: "v1", kind: "Scale", verbs: SUB_VERBS });
+    return out;
+  }
   // kube-apiserver lists subresources in name order.
   for (const [name, c] of Object.entries(def.subresources?.custom ?? {})) out.push({ name, group: c.kind.group, version: c.kind.version, kind: c.kind.kind, verbs: c.verbs });
   if (def.subresources?.finalize) out.push({ name: "finalize", group: def.group, version: def.version, kind: def.kind, verbs: ["update"] });
