@@ -1,7 +1,7 @@
 // The namespace controller, embedded so that `kubectl delete namespace` completes on a
 // standalone kapi: it empties a terminating namespace of every namespaced object, then
 // removes the "kubernetes" finalizer, which lets the namespace go.
-import type { ResourceRegistry } from "../registry/registry.js";
+import type { ResourceEntry, ResourceRegistry } from "../registry/registry.js";
 import type { Obj } from "../registry/resource.js";
 import { ApiError } from "../server/status.js";
 import { matchAll } from "../registry/filter.js";
@@ -50,6 +50,25 @@ export class NamespaceController {
       .finally(() => this.busy.delete(name));
   }
 
+  /**
+   * Every namespaced resource once, in the first version that serves it: a group's versions
+   * need not serve the same resources (custom resources of several CRDs in one group).
+   */
+  private namespacedResources(): ResourceEntry[] {
+    const out: ResourceEntry[] = [];
+    for (const group of this.registry.groupNames()) {
+      const seen = new Set<string>();
+      for (const gv of this.registry.versionsOf(group)) {
+        for (const entry of gv.resources.values()) {
+          if (!entry.def.namespaced || seen.has(entry.def.plural)) continue;
+          seen.add(entry.def.plural);
+          out.push(entry);
+        }
+      }
+    }
+    return out;
+  }
+
   /** Returns true when the namespace no longer needs this controller. */
   private async finalize(name: string): Promise<boolean> {
     const nsStore = this.registry.lookup("", "v1", "namespaces")!.store;
@@ -57,31 +76,25 @@ export class NamespaceController {
     if (!found || !found.obj.metadata.deletionTimestamp) return true;
     if (!(found.obj.spec?.finalizers ?? []).includes("kubernetes")) return true;
     let remaining = 0;
-    for (const group of this.registry.groupNames()) {
-      const gv = this.registry.versionsOf(group)[0];
-      for (const entry of gv.resources.values()) {
-        if (!entry.def.namespaced || !entry.def.verbs.includes("delete")) continue;
-        const list = await entry.store.list(name, { filter: matchAll });
-        for (const item of list.items as Obj[]) {
-          remaining++;
-          if (item.metadata.deletionTimestamp) continue;
-          try {
-            await entry.store.delete(name, item.metadata.name, { dryRun: false, propagationPolicy: "Background" });
-          } catch (e) {
-            if (!(e instanceof ApiError && e.code === 404)) throw e;
-          }
+    const resources = this.namespacedResources();
+    for (const entry of resources) {
+      if (!entry.def.verbs.includes("delete")) continue;
+      const list = await entry.store.list(name, { filter: matchAll });
+      for (const item of list.items as Obj[]) {
+        remaining++;
+        if (item.metadata.deletionTimestamp) continue;
+        try {
+          await entry.store.delete(name, item.metadata.name, { dryRun: false, propagationPolicy: "Background" });
+        } catch (e) {
+          if (!(e instanceof ApiError && e.code === 404)) throw e;
         }
       }
     }
     if (remaining > 0) {
       // Check again: objects with finalizers or graceful deletion may still be on their way out.
-      for (const group of this.registry.groupNames()) {
-        const gv = this.registry.versionsOf(group)[0];
-        for (const entry of gv.resources.values()) {
-          if (!entry.def.namespaced) continue;
-          const list = await entry.store.list(name, { filter: matchAll, limit: 1 });
-          if (list.items.length) return false;
-        }
+      for (const entry of resources) {
+        const list = await entry.store.list(name, { filter: matchAll, limit: 1 });
+        if (list.items.length) return false;
       }
     }
     await nsStore.guaranteedUpdate("", name, (cur) => {

@@ -332,3 +332,27 @@ test("custom resources are stored under /registry/<group>/<plural>/<namespace>/<
   const w = JSON.parse(await kubectlOk(k, ["get", "wd", "kept", "-o", "json"]));
   assert.equal(w.spec.size, "small");
 });
+
+test("deleting a namespace deletes the custom resources of every CRD, whatever versions a group serves", async () => {
+  // Two CRDs in one group, one served only at v1 and one only at v2.
+  const crd = (plural: string, kind: string, version: string) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ${plural}.multi.example}
+spec:
+  group: multi.example
+  scope: Namespaced
+  names: {plural: ${plural}, singular: ${kind.toLowerCase()}, kind: ${kind}}
+  versions:
+  - name: ${version}
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`;
+  await kubectlOk(k, ["apply", "-f", "-"], { input: crd("alphas", "Alpha", "v1") + "---\n" + crd("betas", "Beta", "v2") });
+  await kubectlOk(k, ["wait", "--for=condition=Established", "crd/alphas.multi.example", "crd/betas.multi.example", "--timeout=10s"]);
+  await kubectlOk(k, ["create", "namespace", "doomed-ns"]);
+  await kubectlOk(k, ["apply", "-f", "-"], { input: "apiVersion: multi.example/v1\nkind: Alpha\nmetadata: {name: a, namespace: doomed-ns}\n---\napiVersion: multi.example/v2\nkind: Beta\nmetadata: {name: b, namespace: doomed-ns}\n" });
+  await kubectlOk(k, ["delete", "namespace", "doomed-ns", "--timeout=20s"]);
+  assert.equal((await request(k, "GET", "/apis/multi.example/v1/namespaces/doomed-ns/alphas/a")).status, 404);
+  assert.equal((await request(k, "GET", "/apis/multi.example/v2/namespaces/doomed-ns/betas/b")).status, 404);
+});
