@@ -120,6 +120,22 @@ ${opts.env ? "        env: [{name: MODE, value: prod}]\n" : ""}      - name: sid
     assert.ok(d.metadata.managedFields.some((m: any) => m.operation === "Update" && m.subresource === "scale" && m.fieldsV1?.["f:spec"]?.["f:replicas"]));
   });
 
+  test("patch of a subresource: --subresource=status and --subresource=scale", async () => {
+    const status = await kubectlOk(["-n", ns, "patch", "deploy", "web", "--subresource=status", "--type=merge", "-p", '{"status":{"observedGeneration":42,"replicas":7}}', "-o", "json"]);
+    assert.equal(JSON.parse(status).status.observedGeneration, 42);
+    // The main resource ignores status; the status subresource ignores spec.
+    await kubectlOk(["-n", ns, "patch", "deploy", "web", "--type=merge", "-p", '{"status":{"observedGeneration":1}}']);
+    assert.equal((await get(["deploy", "web"])).status.observedGeneration, 42);
+    const before = (await get(["deploy", "web"])).spec.replicas;
+    await kubectlOk(["-n", ns, "patch", "deploy", "web", "--subresource=status", "--type=merge", "-p", `{"spec":{"replicas":${before + 5}}}`]);
+    assert.equal((await get(["deploy", "web"])).spec.replicas, before);
+    const scale = JSON.parse(await kubectlOk(["-n", ns, "patch", "deploy", "web", "--subresource=scale", "--type=merge", "-p", '{"spec":{"replicas":5}}', "-o", "json"]));
+    assert.equal(scale.kind, "Scale");
+    assert.equal(scale.spec.replicas, 5);
+    assert.equal((await get(["deploy", "web"])).spec.replicas, 5);
+    await kubectlOk(["-n", ns, "scale", "deploy", "web", "--replicas=7"]); // where the next test expects it
+  });
+
   test("kubectl edit with a non-interactive editor", async () => {
     const editor = join(dir, `editor-${ns}.sh`);
     writeFileSync(editor, "#!/bin/sh\nsed -i 's/replicas: 7/replicas: 6/' \"$1\"\n", { mode: 0o755 });
