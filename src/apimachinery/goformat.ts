@@ -58,25 +58,21 @@ export function goTimeQuote(s: string): string {
   return out + '"';
 }
 
-/** fmt's %v for a float64: shortest digits, exponent form below 1e-4 or from 1e21 up. */
+/**
+ * fmt's %v of a float64, i.e. strconv.FormatFloat(f, 'g', -1, 64) (also Prometheus' exposition):
+ * the shortest digits, in exponent form below 1e-4 and from 1e+06 up, two-digit exponents.
+ */
 export function goFloat(n: number): string {
   if (Number.isNaN(n)) return "NaN";
-  if (n === Infinity) return "+Inf";
-  if (n === -Infinity) return "-Inf";
+  if (!Number.isFinite(n)) return n > 0 ? "+Inf" : "-Inf";
   if (n === 0) return Object.is(n, -0) ? "-0" : "0";
   const [mant, expStr] = n.toExponential().split("e");
   const exp = Number(expStr);
-  const neg = mant.startsWith("-");
-  const digits = mant.replace("-", "").replace(".", "");
-  const sign = neg ? "-" : "";
-  if (exp < -4 || exp >= 21) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  if (exp < -4 || exp >= 6) {
     const e = Math.abs(exp);
-    return `${sign}${m}e${exp < 0 ? "-" : "+"}${e < 10 ? "0" + e : e}`;
+    return `${mant}e${exp < 0 ? "-" : "+"}${e < 10 ? "0" + e : e}`;
   }
-  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
-  if (digits.length <= exp + 1) return sign + digits + "0".repeat(exp + 1 - digits.length);
-  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return String(n);
 }
 
 /** fmt's %v for a number whose Go type is not known: integers print as integers. */

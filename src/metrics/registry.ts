@@ -5,6 +5,7 @@
 // and counting or observing on it touches no label maps (prom-client hashes the label set
 // on every observation). Families render in name order, series in label order, as the Go
 // client kube-apiserver uses does, with its float formatting (1e+06, +Inf).
+import { goFloat } from "../apimachinery/goformat.js";
 
 export type MetricType = "counter" | "gauge" | "histogram";
 
@@ -17,20 +18,8 @@ export interface Family {
 }
 
 /** Go's strconv.FormatFloat(f, 'g', -1, 64), which Prometheus' Go client writes values with. */
-export function formatFloat(n: number): string {
-  if (Number.isNaN(n)) return "NaN";
-  if (n === Infinity) return "+Inf";
-  if (n === -Infinity) return "-Inf";
-  if (n === 0) return "0";
-  const [mant, expStr] = n.toExponential().split("e");
-  const exp = Number(expStr);
-  // Shortest digits; exponent form below 1e-4 and from 1e+06 up, as %g with precision -1.
-  if (exp < -4 || exp >= 6) {
-    const e = Math.abs(exp);
-    return `${mant}e${exp < 0 ? "-" : "+"}${e < 10 ? "0" + e : e}`;
-  }
-  return String(n);
-}
+/** Sample values and bucket bounds as the Go client writes them (strconv's 'g', shortest). */
+export const formatFloat = goFloat;
 
 function escapeLabelValue(v: string): string {
   return /[\\"\n]/.test(v) ? v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n") : v;

@@ -3,27 +3,14 @@
 // The apiserver decodes patches preserving integers, so whole numbers are int64 there.
 import { compareGoStrings } from "../apimachinery/goformat.js";
 import { isObject } from "./json.js";
-
-/** %v of a float64: strconv's shortest 'g' form, which switches to an exponent from 1e6 or below 1e-4. */
-function goFloatV(n: number): string {
-  if (Number.isNaN(n)) return "NaN";
-  if (!Number.isFinite(n)) return n > 0 ? "+Inf" : "-Inf";
-  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
-  const [mant, expStr] = n.toExponential().split("e");
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= 6) {
-    const e = Math.abs(exp);
-    return `${mant}e${exp < 0 ? "-" : "+"}${e < 10 ? "0" + e : e}`;
-  }
-  return String(n);
-}
+import { goFloat } from "../apimachinery/goformat.js";
 
 /** fmt's %v of a decoded JSON value. */
 export function goV(v: unknown): string {
   if (v === null || v === undefined) return "<nil>";
   if (typeof v === "string") return v;
   if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : goFloatV(v);
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : goFloat(v);
   if (Array.isArray(v)) return "[" + v.map(goV).join(" ") + "]";
   const o = v as Record<string, unknown>;
   return "map[" + Object.keys(o).sort(compareGoStrings).map((k) => `${k}:${goV(o[k])}`).join(" ") + "]";
