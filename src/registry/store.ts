@@ -446,7 +446,12 @@ export class GenericStore {
       let stored = false;
       try {
         const bytes = this.encode(next);
-        if (opts.dryRun) return { obj: next, created: false };
+        if (opts.dryRun) {
+          // What would be stored, at the version it would replace (kube-apiserver answers so).
+          const out = canonicalOrder(next);
+          withResourceVersion(out, String(curKV.modRevision));
+          return { obj: out, created: false };
+        }
         const res = await this.kv.update(key, bytes, curKV.modRevision, this.def.ttlSeconds);
         if (!res.ok) continue;
         stored = true;
@@ -561,7 +566,11 @@ export class GenericStore {
         nm.deletionGracePeriodSeconds = grace;
         if (finalizers.length) nm.finalizers = finalizers;
         this.def.markDeleting?.(next);
-        if (opts.dryRun) return { obj: next, deleted: false };
+        if (opts.dryRun) {
+          const out = canonicalOrder(next);
+          withResourceVersion(out, String(curKV.modRevision));
+          return { obj: out, deleted: false };
+        }
         const res = await this.kv.update(key, this.encode(next), curKV.modRevision);
         if (!res.ok) continue;
         const out = canonicalOrder(next);

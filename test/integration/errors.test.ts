@@ -170,6 +170,21 @@ test("dryRun=All validates but stores nothing", async () => {
   assertStatus(await request(k, "POST", `${CM}?dryRun=Some`, { body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "dry" } }) }), 400, "BadRequest");
 });
 
+test("dry-run updates, patches and applies answer with the stored resourceVersion and store nothing", async () => {
+  const made = await request(k, "POST", CM, { body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "dry-upd" }, data: { a: "1" } }) });
+  assert.equal(made.status, 201, made.body);
+  const rv = made.json().metadata.resourceVersion;
+  const patched = await request(k, "PATCH", `${CM}/dry-upd?dryRun=All`, { body: '{"data":{"a":"2"}}', headers: { "content-type": "application/merge-patch+json" } });
+  assert.equal(patched.status, 200, patched.body);
+  assert.deepEqual([patched.json().data.a, patched.json().metadata.resourceVersion], ["2", rv]);
+  const replaced = await request(k, "PUT", `${CM}/dry-upd?dryRun=All`, { body: JSON.stringify({ ...made.json(), data: { a: "3" } }) });
+  assert.deepEqual([replaced.status, replaced.json().metadata.resourceVersion], [200, rv]);
+  const applied = await request(k, "PATCH", `${CM}/dry-upd?dryRun=All&fieldManager=dry`, { body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dry-upd"},"data":{"b":"4"}}', headers: { "content-type": "application/apply-patch+yaml" } });
+  assert.deepEqual([applied.status, applied.json().metadata.resourceVersion], [200, rv]);
+  const stored = (await request(k, "GET", `${CM}/dry-upd`)).json();
+  assert.deepEqual([stored.data, stored.metadata.resourceVersion], [{ a: "1" }, rv]);
+});
+
 test("creating in a missing namespace → 404", async () => {
   const s = assertStatus(await request(k, "POST", "/api/v1/namespaces/nope/configmaps", { body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }) }), 404, "NotFound");
   assert.equal(s.message, 'namespaces "nope" not found');
