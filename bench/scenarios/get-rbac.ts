@@ -64,7 +64,7 @@ async function measure(ctx: ScenarioContext, label: string, modeArgs: string[], 
   const pinned = ctx.opts.pin && hasTaskset();
   let server: Server | undefined;
   try {
-    server = await startKapi({ bin: ctx.opts.kapiBin, args: [...ctx.opts.kapiArgs, ...modeArgs, `--cert-dir=${certDir}`], core: pinned ? 0 : undefined, keepData: ctx.opts.keepData });
+    server = await startKapi({ bin: ctx.opts.kapiBin, args: [...ctx.opts.kapiArgs, ...modeArgs, `--cert-dir=${certDir}`], core: pinned ? 0 : undefined, keepData: ctx.opts.keepData, etcd: ctx.opts.etcd });
     const sampler = new ProcSampler(server.pid);
     sampler.start();
     const admin = new Api(server.target);
