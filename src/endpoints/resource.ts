@@ -17,8 +17,11 @@ import { writeObject, writeError } from "./respond.js";
 import { applyPatch } from "./patch.js";
 import { auditRecordOf } from "../audit/filter.js";
 import { decodeKubernetesProtobuf, ProtobufDecodeError } from "../protobuf/index.js";
-import { findUnknownAndDuplicateFields, findUnknownFields } from "../openapi/index.js";
+import { findDecodeError, findUnknownAndDuplicateFields, findUnknownFields } from "../openapi/index.js";
 import { apply as applyConfiguration, managerFromRequest } from "../patch/index.js";
+import { goV } from "../patch/gofmt.js";
+import { goJSON } from "../patch/json.js";
+import { FieldPath, invalid } from "../apimachinery/index.js";
 import { patchSchemaOf, resetFieldsOf } from "../registry/managed-fields.js";
 import { serveWatch } from "./watch.js";
 import type { Admission } from "../admission/index.js";
@@ -66,7 +69,7 @@ function checkBodyIdentity(def: ResourceDef, info: RequestInfo, obj: Obj, subres
 }
 
 /** Decodes a request body in JSON, YAML or Kubernetes protobuf (kubectl's typed clients). */
-async function readObjectBody(ex: Exchange, ctx: ResourceContext, expected?: { apiVersion: string; kind: string }): Promise<Obj> {
+async function readObjectBody(ex: Exchange, ctx: ResourceContext, expected?: ExpectedKind): Promise<Obj> {
   const ct = ex.headers["content-type"] as string | undefined;
   const type = bodyTypeOf(ct);
   if (type !== "json" && type !== "yaml" && type !== "protobuf") throw errors.unsupportedMediaType(ct ?? "");
@@ -75,9 +78,26 @@ async function readObjectBody(ex: Exchange, ctx: ResourceContext, expected?: { a
   const obj = type === "protobuf" ? decodeProtobufBody(raw, ct ?? "", expected) : decodeBody(raw, type);
   auditRecordOf(ex)?.setRequestObject(obj);
   if (!isPlainObject(obj)) throw errors.badRequest("the object provided is unrecognized or malformed: expected a JSON object");
-  // Protobuf cannot carry unknown or duplicate fields; JSON and YAML are checked against the schema.
-  if (expected && type !== "protobuf") checkFields(ex, expected, fieldValidationOf(ex.query), () => findUnknownAndDuplicateFields(gvkOf(expected), raw, type).messages);
+  if (expected && type !== "protobuf") {
+    // As kube's decoder: a value of the wrong type stops the request before anything else.
+    const bad = expected.typed ? findDecodeError(gvkOf(expected), obj) : undefined;
+    if (bad) throw errors.badRequest(`${expected.kind} in version ${JSON.stringify(gvkOf(expected).version)} cannot be handled as a ${expected.kind}: ${bad}`);
+    // Protobuf cannot carry unknown or duplicate fields; JSON and YAML are checked against the schema.
+    checkFields(ex, expected, fieldValidationOf(ex.query), () => findUnknownAndDuplicateFields(gvkOf(expected), raw, type).messages);
+  }
   return obj as Obj;
+}
+
+/** The kind a body must be; `typed` when it decodes into kube's Go types (built-ins, not custom resources). */
+interface ExpectedKind { apiVersion: string; kind: string; typed?: boolean }
+
+/**
+ * A patch whose result does not decode into the kind's Go types: kube-apiserver's 422 on
+ * "patch", showing the patched object (JSON and merge patches) or the patch (strategic merge).
+ */
+function undecodablePatch(shown: string, why: string): ApiError {
+  const e = invalid(FieldPath.root("patch"), shown, why);
+  return new ApiError(422, "Invalid", ` "" is invalid: ${e.errorString()}`, { causes: [e.toStatusCause()] });
 }
 
 type FieldValidation = "Strict" | "Warn" | "Ignore";
@@ -212,7 +232,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
       if (info.name) throw errors.methodNotAllowed(); // POST goes to the collection
       const n = negotiate(ex.headers.accept as string | undefined, { allow: [...OBJECT_REPRS] });
       const dryRun = dryRunOf(q);
-      const obj = await readObjectBody(ex, ctx, { apiVersion: groupVersion(def), kind: def.kind });
+      const obj = await readObjectBody(ex, ctx, { apiVersion: groupVersion(def), kind: def.kind, typed: !def.customResource });
       checkBodyIdentity(def, info, obj);
       if (def.virtualCreate) {
         const res = await def.virtualCreate({ namespace: ns, name: "", subresource: "", body: obj, query: q, dryRun, user, store, registry: ctx.registry });
@@ -225,7 +245,7 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
     case "update": {
       const n = negotiate(ex.headers.accept as string | undefined, { allow: sub ? [] : [...OBJECT_REPRS] });
       const dryRun = dryRunOf(q);
-      const body = await readObjectBody(ex, ctx, sub === "scale" ? { apiVersion: "autoscaling/v1", kind: "Scale" } : { apiVersion: groupVersion(def), kind: def.kind });
+      const body = await readObjectBody(ex, ctx, sub === "scale" ? { apiVersion: "autoscaling/v1", kind: "Scale", typed: true } : { apiVersion: groupVersion(def), kind: def.kind, typed: !def.customResource });
       if (sub === "scale") {
         checkBodyIdentity(def, info, body, { apiVersion: "autoscaling/v1", kind: "Scale" });
         const res = await store.guaranteedUpdate(ns, info.name, (cur) => applyScale(def, cur!, body, store.gr), { dryRun, manager: managerOf(ex), subresource: "scale" }, (o, old) => ctx.admission.admit("UPDATE", info, def, o, old, user));
@@ -268,8 +288,11 @@ export async function handleResource(ex: Exchange, info: RequestInfo, entry: Res
       const res = await store.guaranteedUpdate(ns, info.name, (cur) => {
         const base = sub === "scale" ? getScale(def, cur!) : cur!;
         const baseRV = base.metadata?.resourceVersion;
-        const patched = applyPatch(base, type, raw, sub === "scale" ? { group: "autoscaling", version: "v1", kind: "Scale" } : def) as Obj;
+        const target = sub === "scale" ? { group: "autoscaling", version: "v1", kind: "Scale" } : def;
+        const patched = applyPatch(base, type, raw, target) as Obj;
         if (typeof patched !== "object" || patched === null || Array.isArray(patched)) throw errors.badRequest("the patch did not produce an object");
+        const bad = sub === "scale" || !def.customResource ? findDecodeError(target, patched, type === "strategic-merge-patch" ? "converter" : "decoder") : undefined;
+        if (bad) throw undecodablePatch(type === "strategic-merge-patch" ? goV(parsePatchForAudit(raw)) : goJSON(patched), bad);
         if (sub === "scale") return applyScale(def, cur!, patched, store.gr);
         // A resourceVersion in the patch is a precondition, as on kube-apiserver.
         const rv = patched.metadata?.resourceVersion;
@@ -386,7 +409,7 @@ async function handleCustom(ex: Exchange, info: RequestInfo, entry: ResourceEntr
   let rawBody: Buffer | undefined;
   // Patches, and subresources that take any body (proxy, exec), are read by the handler.
   if (sub.rawBody || verb === "patch") rawBody = await ex.readBody(ctx.maxRequestBytes);
-  else if (verb === "create" || verb === "update") body = await readObjectBody(ex, ctx, { apiVersion: sub.kind.group ? `${sub.kind.group}/${sub.kind.version}` : sub.kind.version, kind: sub.kind.kind });
+  else if (verb === "create" || verb === "update") body = await readObjectBody(ex, ctx, { apiVersion: sub.kind.group ? `${sub.kind.group}/${sub.kind.version}` : sub.kind.version, kind: sub.kind.kind, typed: true });
   const def = entry.def;
   const res = await sub.handle({
     namespace: def.namespaced ? info.namespace : "", name: info.name, subresource: info.subresource,

@@ -185,6 +185,29 @@ test("dry-run updates, patches and applies answer with the stored resourceVersio
   assert.deepEqual([stored.data, stored.metadata.resourceVersion], [{ a: "1" }, rv]);
 });
 
+test("values of the wrong type: 400 on create and update, 422 on \"patch\" for patches, nothing stored", async () => {
+  const bad = await request(k, "POST", CM, { body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "typed" }, data: [1] }) });
+  const s = assertStatus(bad, 400, "BadRequest");
+  assert.equal(s.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal array into Go struct field ConfigMap.data of type map[string]string');
+  assert.equal((await request(k, "GET", `${CM}/typed`)).status, 404);
+
+  const made = await request(k, "POST", CM, { body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "typed" }, data: { a: "1" } }) });
+  assert.equal(made.status, 201, made.body);
+  const put = await request(k, "PUT", `${CM}/typed`, { body: JSON.stringify({ ...made.json(), metadata: { ...made.json().metadata, ownerReferences: { a: 1 } } }) });
+  assert.match(assertStatus(put, 400, "BadRequest").message, /cannot unmarshal object into Go struct field ObjectMeta\.metadata\.ownerReferences of type \[\]v1\.OwnerReference$/);
+
+  const merge = await request(k, "PATCH", `${CM}/typed`, { body: '{"data":{"a":1}}', headers: { "content-type": "application/merge-patch+json" } });
+  const ms = assertStatus(merge, 422, "Invalid");
+  assert.match(ms.message, /^ "" is invalid: patch: Invalid value: "\{.*\}": json: cannot unmarshal number into Go struct field ConfigMap\.data of type string$/);
+  assert.equal(ms.details.causes[0].field, "patch");
+  const smp = await request(k, "PATCH", `${CM}/typed`, { body: '{"data":{"a":1}}', headers: { "content-type": "application/strategic-merge-patch+json" } });
+  assert.equal(assertStatus(smp, 422, "Invalid").message, ' "" is invalid: patch: Invalid value: "map[data:map[a:1]]": cannot convert int64 to string');
+  const jp = await request(k, "PATCH", `${CM}/typed`, { body: '[{"op":"add","path":"/metadata/labels","value":["x"]}]', headers: { "content-type": "application/json-patch+json" } });
+  assert.match(assertStatus(jp, 422, "Invalid").message, /cannot unmarshal array into Go struct field ObjectMeta\.metadata\.labels of type map\[string\]string$/);
+  const stored = (await request(k, "GET", `${CM}/typed`)).json();
+  assert.deepEqual([stored.data, stored.metadata.resourceVersion, stored.metadata.ownerReferences], [{ a: "1" }, made.json().metadata.resourceVersion, undefined]);
+});
+
 test("creating in a missing namespace → 404", async () => {
   const s = assertStatus(await request(k, "POST", "/api/v1/namespaces/nope/configmaps", { body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }) }), 404, "NotFound");
   assert.equal(s.message, 'namespaces "nope" not found');
