@@ -32,7 +32,11 @@ const INT_RANGE: Record<string, [number, number]> = {
  */
 export type DecodeStyle = "decoder" | "converter";
 
-/** The first value of `obj` that kube's decoding would refuse for the kind, as it says it. */
+/**
+ * Reads `obj` as kube's decoding reads it into the kind's Go types: returns what it says of
+ * the first value of the wrong type, or undefined — having given null list items and map
+ * values their Go zero values in place ({} for a struct, "" for a string), as decoding does.
+ */
 export function findDecodeError(gvk: GVK, obj: unknown, style: DecodeStyle = "decoder", idx: SchemaIndex = schemaIndex()): string | undefined {
   const name = idx.nameOf(gvk);
   if (!name) return undefined;
@@ -87,8 +91,9 @@ function check(schema: Schema | undefined, value: unknown, struct: string, path:
       return fitsInt(value, s.format) ? undefined : fail(true);
     case "array": {
       if (!Array.isArray(value)) return fail();
-      for (const item of value) {
-        const e = check(s.items, item, struct, path, idx, style);
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === null) value[i] = zeroValue(s.items, idx);
+        const e = check(s.items, value[i], struct, path, idx, style);
         if (e) return e;
       }
       return undefined;
@@ -96,9 +101,11 @@ function check(schema: Schema | undefined, value: unknown, struct: string, path:
     default: {
       if (typeof value !== "object" || Array.isArray(value)) return s.type === "object" || s.properties ? fail() : undefined;
       const inner = def && s.properties ? lastSegment(def) : struct;
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const obj = value as Record<string, unknown>;
+      for (const [k, v] of Object.entries(obj)) {
         const p = s.properties?.[k] ?? (typeof s.additionalProperties === "object" ? s.additionalProperties : undefined);
         if (!p) continue; // unknown fields are fieldValidation's business
+        if (v === null && !s.properties?.[k]) obj[k] = zeroValue(p, idx);
         // A struct's fields are named from the root; a map's values keep the map's name.
         const e = check(p, v, inner, s.properties?.[k] ? join(path, k) : path, idx, style);
         if (e) return e;
@@ -144,6 +151,19 @@ export function invalidBase64At(text: string): number | undefined {
       }
       if (!B64.test(c)) return at;
     }
+  }
+}
+
+/** What a null decodes to in a list or map: the Go zero value, null where that is nil. */
+function zeroValue(schema: Schema | undefined, idx: SchemaIndex): unknown {
+  const r = resolve(schema, idx);
+  if (!r || (r.def && (FREE_FORM.has(r.def) || r.def === QUANTITY || r.def === INT_OR_STRING))) return null;
+  switch (r.schema.type) {
+    case "string": return "";
+    case "boolean": return false;
+    case "integer": case "number": return 0;
+    case "array": return null;
+    default: return r.schema.properties ? {} : null;
   }
 }
 
