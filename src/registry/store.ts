@@ -88,6 +88,7 @@ const LIST_CHUNK_CHARS = 1 << 20;
 const GENERATE_NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 const GENERATE_NAME_ATTEMPTS = 8;
 const UPDATE_RETRIES = 16;
+const MAX_UINT64 = 2n ** 64n - 1n;
 const UPDATE_DEADLINE_MS = 30_000;
 
 /** RFC 3339 at second precision, as Go's metav1.Time marshals. */
@@ -216,8 +217,9 @@ export class GenericStore {
   }
 
   private parseRV(rv: string): number {
-    if (!/^\d+$/.test(rv)) throw errors.badRequest(`invalid resource version: ${rv}`);
-    return Number(rv);
+    // kube parses a uint64; past that the version is malformed, below it merely in the future.
+    if (!/^\d+$/.test(rv) || BigInt(rv) > MAX_UINT64) throw errors.badRequest(`invalid resource version: ${rv}`);
+    return Math.min(Number(rv), Number.MAX_SAFE_INTEGER);
   }
 
   private async readAt<T>(read: () => Promise<T>): Promise<T> {

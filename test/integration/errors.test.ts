@@ -208,6 +208,13 @@ test("values of the wrong type: 400 on create and update, 422 on \"patch\" for p
   assert.deepEqual([stored.data, stored.metadata.resourceVersion, stored.metadata.ownerReferences], [{ a: "1" }, made.json().metadata.resourceVersion, undefined]);
 });
 
+test("resource versions past uint64 are malformed (400); huge but valid ones are in the future (504), never a 500", async () => {
+  for (const path of [`${CM}`, `${CM}/named`]) {
+    assertStatus(await request(k, "GET", `${path}?resourceVersion=99999999999999999999`), 400, "BadRequest");
+    assertStatus(await request(k, "GET", `${path}?resourceVersion=18446744073709551615`), 504, "Timeout");
+  }
+});
+
 test("creating in a missing namespace → 404", async () => {
   const s = assertStatus(await request(k, "POST", "/api/v1/namespaces/nope/configmaps", { body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }) }), 404, "NotFound");
   assert.equal(s.message, 'namespaces "nope" not found');
