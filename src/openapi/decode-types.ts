@@ -195,7 +195,12 @@ function goType(schema: Schema | undefined, idx: SchemaIndex): string {
     case "integer": return s.format === "int32" ? "int32" : "int64";
     case "number": return s.format === "float" ? "float32" : "float64";
     case "array": return `[]${goType(s.items, idx)}`;
-    case "object": return typeof s.additionalProperties === "object" ? `map[string]${goType(s.additionalProperties, idx)}` : "map[string]interface {}";
+    case "object": {
+      if (typeof s.additionalProperties !== "object") return "map[string]interface {}";
+      const values = goType(s.additionalProperties, idx);
+      // Every map of quantities in the API is core/v1's named ResourceList.
+      return values === "resource.Quantity" ? "v1.ResourceList" : `map[string]${values}`;
+    }
     default: return "interface {}";
   }
 }

@@ -5,7 +5,7 @@ import { required, invalid, notSupported, validateLabelSelector } from "../../ap
 import { jsonEqual } from "../../registry/equal.js";
 import {
   causes, nonNegative, templateLabelsMatch, validatePodTemplate, validateAlwaysRestartingTemplate, immutableSelector,
-  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, checkShapes, selectorShapes, podTemplateShapes, type Problem,
+  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, type Problem,
 } from "./workload.js";
 import { goIntOrString, goLabelSelector, goStruct, goQuote } from "./go-values.js";
 
@@ -57,13 +57,6 @@ export const daemonsets = defineResource({
     o.metadata.annotations = annotations;
   },
   defaults: (o) => {
-    checkShapes(o, "DaemonSet", "v1", [
-      { path: "spec", struct: "DaemonSet", type: "v1.DaemonSetSpec" },
-      ...selectorShapes("spec.selector", "DaemonSetSpec"),
-      { path: "spec.updateStrategy", struct: "DaemonSetSpec", type: "v1.DaemonSetUpdateStrategy" },
-      { path: "spec.updateStrategy.rollingUpdate", struct: "DaemonSetUpdateStrategy", type: "v1.RollingUpdateDaemonSet" },
-      ...podTemplateShapes("spec.template", "DaemonSetSpec"),
-    ]);
     const spec = (o.spec ??= {});
     spec.updateStrategy ??= {};
     spec.updateStrategy.type ||= "RollingUpdate";

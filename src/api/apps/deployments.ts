@@ -4,7 +4,7 @@ import { defaultPodSpec } from "../core/pod-spec.js";
 import { forbidden, required, notSupported, invalid } from "../../apimachinery/index.js";
 import {
   causes, nonNegative, validateWorkloadSelector, validatePodTemplate, validateAlwaysRestartingTemplate, immutableSelector,
-  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, checkShapes, selectorShapes, podTemplateShapes, type Problem,
+  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, type Problem,
 } from "./workload.js";
 import { goIntOrString, goStruct, goQuote } from "./go-values.js";
 
@@ -38,13 +38,6 @@ export const deployments = defineResource({
   generation: true,
   prepareForCreate: (o) => { o.status = {}; },
   defaults: (o) => {
-    checkShapes(o, "Deployment", "v1", [
-      { path: "spec", struct: "Deployment", type: "v1.DeploymentSpec" },
-      ...selectorShapes("spec.selector", "DeploymentSpec"),
-      { path: "spec.strategy", struct: "DeploymentSpec", type: "v1.DeploymentStrategy" },
-      { path: "spec.strategy.rollingUpdate", struct: "DeploymentStrategy", type: "v1.RollingUpdateDeployment" },
-      ...podTemplateShapes("spec.template", "DeploymentSpec"),
-    ]);
     const spec = (o.spec ??= {});
     spec.replicas ??= 1;
     spec.strategy ??= {};

@@ -3,7 +3,7 @@ import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector } from "../print
 import { defaultPodSpec } from "../core/pod-spec.js";
 import {
   causes, nonNegative, validateWorkloadSelector, validatePodTemplate, validateAlwaysRestartingTemplate, immutableSelector,
-  defaultTemplateMeta, containerCells, checkShapes, selectorShapes, podTemplateShapes, type Problem,
+  defaultTemplateMeta, containerCells, type Problem,
 } from "./workload.js";
 
 export const replicasets = defineResource({
@@ -14,11 +14,6 @@ export const replicasets = defineResource({
   // ReplicaSetStatus.replicas is not omitempty: a new ReplicaSet reads back replicas: 0.
   prepareForCreate: (o) => { o.status = { replicas: 0 }; },
   defaults: (o) => {
-    checkShapes(o, "ReplicaSet", "v1", [
-      { path: "spec", struct: "ReplicaSet", type: "v1.ReplicaSetSpec" },
-      ...selectorShapes("spec.selector", "ReplicaSetSpec"),
-      ...podTemplateShapes("spec.template", "ReplicaSetSpec"),
-    ]);
     const spec = (o.spec ??= {});
     spec.replicas ??= 1;
     defaultTemplateMeta(spec.template);

@@ -5,7 +5,7 @@ import { required, invalid, forbidden, notSupported } from "../../apimachinery/i
 import { jsonEqual } from "../../registry/equal.js";
 import {
   causes, nonNegative, validateWorkloadSelector, validatePodTemplate, validateAlwaysRestartingTemplate,
-  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, decodeQuantity, checkShapes, selectorShapes, podTemplateShapes, type Problem,
+  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, decodeQuantity, type Problem,
 } from "./workload.js";
 import { goIntOrString, goStruct, goQuote } from "./go-values.js";
 
@@ -84,16 +84,6 @@ export const statefulsets = defineResource({
   // replicas and availableReplicas are not omitempty in StatefulSetStatus.
   prepareForCreate: (o) => { o.status = { availableReplicas: 0, replicas: 0 }; },
   defaults: (o) => {
-    checkShapes(o, "StatefulSet", "v1", [
-      { path: "spec", struct: "StatefulSet", type: "v1.StatefulSetSpec" },
-      ...selectorShapes("spec.selector", "StatefulSetSpec"),
-      { path: "spec.updateStrategy", struct: "StatefulSetSpec", type: "v1.StatefulSetUpdateStrategy" },
-      { path: "spec.updateStrategy.rollingUpdate", struct: "StatefulSetUpdateStrategy", type: "v1.RollingUpdateStatefulSetStrategy" },
-      { path: "spec.persistentVolumeClaimRetentionPolicy", struct: "StatefulSetSpec", type: "v1.StatefulSetPersistentVolumeClaimRetentionPolicy" },
-      { path: "spec.ordinals", struct: "StatefulSetSpec", type: "v1.StatefulSetOrdinals" },
-      { path: "spec.volumeClaimTemplates", struct: "StatefulSetSpec", type: "[]v1.PersistentVolumeClaim", json: "array" },
-      ...podTemplateShapes("spec.template", "StatefulSetSpec"),
-    ]);
     const spec = (o.spec ??= {});
     spec.podManagementPolicy ??= "OrderedReady";
     spec.updateStrategy ??= {};

@@ -2,7 +2,7 @@
 import { defineResource, ALL_VERBS, type Obj, type ResourceDef, type Cause } from "../../registry/resource.js";
 import { NAME_COLUMN, AGE_COLUMN, col, age } from "../printers.js";
 import { invalid, required, forbidden, notSupported, isValidPathSegmentName, isDNS1123Label, parseQuantity, IS_NEGATIVE_ERROR_MSG } from "../../apimachinery/index.js";
-import { causes, checkShapes, decodeQuantity, type Problem } from "../apps/workload.js";
+import { causes, decodeQuantity, type Problem } from "../apps/workload.js";
 import { goQuantity } from "../apps/go-values.js";
 import { hpaV1ToV2, hpaV2ToV1, STATUS_ANNOTATIONS, DEFAULT_CPU_UTILIZATION } from "./conversion.js";
 
@@ -45,15 +45,6 @@ function canonicalQuantities(target: Obj | undefined, keys: string[]): void {
 
 /** SetDefaults_HorizontalPodAutoscaler (v2), plus the shape Go's encoder gives the status. */
 export function defaultHPAV2(o: Obj): void {
-  checkShapes(o, "HorizontalPodAutoscaler", "v2", [
-    { path: "spec", struct: "HorizontalPodAutoscaler", type: "v2.HorizontalPodAutoscalerSpec" },
-    { path: "spec.scaleTargetRef", struct: "HorizontalPodAutoscalerSpec", type: "v2.CrossVersionObjectReference" },
-    { path: "spec.metrics", struct: "HorizontalPodAutoscalerSpec", type: "[]v2.MetricSpec", json: "array" },
-    { path: "spec.behavior", struct: "HorizontalPodAutoscalerSpec", type: "v2.HorizontalPodAutoscalerBehavior" },
-    { path: "spec.behavior.scaleUp", struct: "HorizontalPodAutoscalerBehavior", type: "v2.HPAScalingRules" },
-    { path: "spec.behavior.scaleDown", struct: "HorizontalPodAutoscalerBehavior", type: "v2.HPAScalingRules" },
-    { path: "status", struct: "HorizontalPodAutoscaler", type: "v2.HorizontalPodAutoscalerStatus" },
-  ]);
   const spec = (o.spec ??= {});
   spec.minReplicas ??= 1;
   if (!Array.isArray(spec.metrics) || spec.metrics.length === 0) {
@@ -310,11 +301,6 @@ export const horizontalPodAutoscalersV1 = defineResource({
   prepareForCreate: (o) => { o.status = {}; },
   // v1's own default (minReplicas) and the meaning v2 gives it: the round trip shows what will be stored.
   defaults: (o) => {
-    checkShapes(o, "HorizontalPodAutoscaler", "v1", [
-      { path: "spec", struct: "HorizontalPodAutoscaler", type: "v1.HorizontalPodAutoscalerSpec" },
-      { path: "spec.scaleTargetRef", struct: "HorizontalPodAutoscalerSpec", type: "v1.CrossVersionObjectReference" },
-      { path: "status", struct: "HorizontalPodAutoscaler", type: "v1.HorizontalPodAutoscalerStatus" },
-    ]);
     o.spec ??= {};
     o.spec.minReplicas ??= 1;
     replaceWith(o, hpaV2ToV1(asV2(o)));

@@ -2,7 +2,7 @@ import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js"
 import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector } from "../printers.js";
 import { defaultPodSpec } from "../core/pod-spec.js";
 import { invalid, required, notSupported } from "../../apimachinery/index.js";
-import { causes, nonNegative, defaultTemplateMeta, containerCells, checkShapes, podTemplateShapes, type Problem } from "../apps/workload.js";
+import { causes, nonNegative, defaultTemplateMeta, containerCells, type Problem } from "../apps/workload.js";
 import { goLabelSelector } from "../apps/go-values.js";
 import { validateJobSpecFields } from "./job-spec.js";
 import { parseCron, isKnownTimeZone, CronParseError } from "./cron.js";
@@ -73,13 +73,6 @@ export const cronjobs = defineResource({
   generation: true,
   prepareForCreate: (o) => { o.status = {}; },
   defaults: (o) => {
-    checkShapes(o, "CronJob", "v1", [
-      { path: "spec", struct: "CronJob", type: "v1.CronJobSpec" },
-      { path: "spec.jobTemplate", struct: "CronJobSpec", type: "v1.JobTemplateSpec" },
-      { path: "spec.jobTemplate.metadata", struct: "JobTemplateSpec", type: "v1.ObjectMeta" },
-      { path: "spec.jobTemplate.spec", struct: "JobTemplateSpec", type: "v1.JobSpec" },
-      ...podTemplateShapes("spec.jobTemplate.spec.template", "JobSpec"),
-    ]);
     const spec = (o.spec ??= {});
     spec.concurrencyPolicy ||= "Allow";
     spec.suspend ??= false;

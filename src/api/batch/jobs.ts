@@ -4,7 +4,7 @@ import { humanDuration } from "../../registry/table.js";
 import { defaultPodSpec } from "../core/pod-spec.js";
 import { invalid, required, validateLabelSelector, FIELD_IMMUTABLE_ERROR_MSG } from "../../apimachinery/index.js";
 import { jsonEqual } from "../../registry/equal.js";
-import { causes, templateLabelsMatch, selectorMatches, defaultTemplateMeta, containerCells, checkShapes, selectorShapes, podTemplateShapes, type Problem } from "../apps/workload.js";
+import { causes, templateLabelsMatch, selectorMatches, defaultTemplateMeta, containerCells, type Problem } from "../apps/workload.js";
 import { goLabelSelector, goMap } from "../apps/go-values.js";
 import { defaultJobSpec, validateJobSpecFields, validateIndexedHostnames } from "./job-spec.js";
 
@@ -29,13 +29,6 @@ function generateSelector(job: Obj): void {
 }
 
 function specDefaults(o: Obj): void {
-  checkShapes(o, "Job", "v1", [
-    { path: "spec", struct: "Job", type: "v1.JobSpec" },
-    ...selectorShapes("spec.selector", "JobSpec"),
-    { path: "spec.podFailurePolicy", struct: "JobSpec", type: "v1.PodFailurePolicy" },
-    { path: "spec.podFailurePolicy.rules", struct: "PodFailurePolicy", type: "[]v1.PodFailurePolicyRule", json: "array" },
-    ...podTemplateShapes("spec.template", "JobSpec"),
-  ]);
   const spec = (o.spec ??= {});
   defaultJobSpec(spec);
   defaultTemplateMeta(spec.template);

@@ -4,7 +4,7 @@ import {
   invalid, duplicate, notSupported, isDNS1123Label, isValidLabelValue, validateLabels, validateLabelName,
   parseQuantity, IS_NEGATIVE_ERROR_MSG, FIELD_IMMUTABLE_ERROR_MSG,
 } from "../../apimachinery/index.js";
-import { causes, checkShapes, decodeQuantity, type Problem } from "../apps/workload.js";
+import { causes, decodeQuantity, type Problem } from "../apps/workload.js";
 import { jsonEqual } from "../../registry/equal.js";
 
 const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
@@ -58,12 +58,6 @@ export const runtimeclasses = defineResource({
   group: "node.k8s.io", version: "v1", kind: "RuntimeClass", plural: "runtimeclasses", singular: "runtimeclass",
   namespaced: false, verbs: ALL_VERBS,
   defaults: (o) => {
-    checkShapes(o, "RuntimeClass", "v1", [
-      { path: "overhead", struct: "RuntimeClass", type: "v1.Overhead" },
-      { path: "overhead.podFixed", struct: "Overhead", type: "v1.ResourceList" },
-      { path: "scheduling", struct: "RuntimeClass", type: "v1.Scheduling" },
-      { path: "scheduling.tolerations", struct: "Scheduling", type: "[]v1.Toleration", json: "array" },
-    ]);
     // handler is not omitempty: an object without one reads back "".
     o.handler ??= "";
     const pf = o.overhead?.podFixed;

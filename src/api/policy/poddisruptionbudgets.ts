@@ -1,7 +1,7 @@
 import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
 import { NAME_COLUMN, AGE_COLUMN, col, age } from "../printers.js";
 import { invalid, notSupported, validateLabelSelector, IS_NEGATIVE_ERROR_MSG } from "../../apimachinery/index.js";
-import { causes, validatePositiveIntOrPercent, notMoreThan100Percent, checkShapes, selectorShapes, type Problem } from "../apps/workload.js";
+import { causes, validatePositiveIntOrPercent, notMoreThan100Percent, type Problem } from "../apps/workload.js";
 import { goValue } from "../../apimachinery/index.js";
 
 const EVICTION_POLICIES = ["AlwaysAllow", "IfHealthyBudget"];
@@ -24,11 +24,6 @@ export const poddisruptionbudgets = defineResource({
   generation: true,
   prepareForCreate: (o) => { o.status = {}; },
   defaults: (o) => {
-    checkShapes(o, "PodDisruptionBudget", "v1", [
-      { path: "spec", struct: "PodDisruptionBudget", type: "v1.PodDisruptionBudgetSpec" },
-      ...selectorShapes("spec.selector", "PodDisruptionBudgetSpec"),
-      { path: "status", struct: "PodDisruptionBudget", type: "v1.PodDisruptionBudgetStatus" },
-    ]);
     o.spec ??= {};
     // These counts are not omitempty: a new budget reads back zeros.
     if (o.status && typeof o.status === "object") for (const k of STATUS_COUNTS) o.status[k] ??= 0;

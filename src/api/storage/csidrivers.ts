@@ -1,7 +1,7 @@
 import { defineResource, ALL_VERBS } from "../../registry/resource.js";
 import { NAME_COLUMN, AGE_COLUMN, col, age } from "../printers.js";
 import { FieldError, FieldPath, invalid, required, notSupported, duplicate } from "../../apimachinery/index.js";
-import { arr, obj, str, changed, validateCSIDriverName } from "./common.js";
+import { arr, obj, str, changed } from "./common.js";
 
 const FS_GROUP_POLICIES = ["File", "None", "ReadWriteOnceWithFSType"];
 const LIFECYCLE_MODES = ["Persistent", "Ephemeral"];
