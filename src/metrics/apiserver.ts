@@ -6,7 +6,7 @@
 // away before that show up in authentication_attempts instead.
 import type { Exchange } from "../server/exchange.js";
 import type { RequestInfo } from "../server/requestinfo.js";
-import { Counter, Gauge, Histogram, exponentialBuckets, type CounterChild, type GaugeChild, type HistogramChild } from "./registry.js";
+import { Counter, Gauge, Histogram, exponentialBuckets, type CounterChild, type HistogramChild } from "./registry.js";
 import { metricsRegistry } from "./global.js";
 
 /** kube-apiserver's latency buckets (also etcd_request_duration_seconds'), in seconds. */

@@ -5,7 +5,6 @@ import type { Exchange } from "./exchange.js";
 import { parseRequestInfo, type RequestInfo } from "./requestinfo.js";
 import { errors } from "./status.js";
 import { negotiate } from "./negotiate.js";
-import { parseBool } from "./params.js";
 import { writeError, writeJSON, writeText, writeObject } from "../endpoints/respond.js";
 import { handleResource, type ResourceContext } from "../endpoints/resource.js";
 import type { Authenticator, UserInfo } from "../authn/index.js";

@@ -46,7 +46,6 @@ export class CacheWatcher {
   readonly consumer: Consumer;
   private snapshot: CachedObject[] | undefined;
   private snapshotAt = 0;
-  private snapshotRev = 0;
   private pending: CacheEvent[] = [];
   private pendingAt = 0;
   private catchingUp = true;
@@ -77,7 +76,6 @@ export class CacheWatcher {
   /** Starts with the current objects (already filtered and in key order) at `revision`. */
   startWithObjects(objects: CachedObject[], revision: number): void {
     this.snapshot = objects;
-    this.snapshotRev = revision;
     if (this.initialEventsEnd) this.endBookmark = this.initialEventsEnd(revision);
     this.pump();
   }
