@@ -4,18 +4,8 @@
 // be handled as"), and a patch that produces one with 422 on "patch"; kapi finds them with
 // the served OpenAPI schema of built-in kinds, in document order, and words them as Go's
 // encoding/json does. Custom resources are checked by their structural schema instead.
-import { refName, schemaIndex, type GVK, type Schema, type SchemaIndex } from "./schemas.js";
+import { FREE_FORM, refName, schemaIndex, type GVK, type Schema, type SchemaIndex } from "./schemas.js";
 
-/** Definitions that take any JSON (raw extensions, managed fields sets, CRD schemas). */
-const FREE_FORM = new Set([
-  "io.k8s.apimachinery.pkg.runtime.RawExtension",
-  "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1",
-  "io.k8s.apimachinery.pkg.apis.meta.v1.Patch",
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON",
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray",
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool",
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray",
-]);
 const QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 const INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
 const QUANTITY_PATTERN = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";

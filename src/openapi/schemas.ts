@@ -36,6 +36,17 @@ export function schemasPath(): string {
 
 const REF_V2 = "#/definitions/";
 
+/** Definitions whose content is free-form JSON: raw extensions, managed-fields sets, CRD schema parts. */
+export const FREE_FORM: ReadonlySet<string> = new Set([
+  "io.k8s.apimachinery.pkg.runtime.RawExtension",
+  "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1",
+  "io.k8s.apimachinery.pkg.apis.meta.v1.Patch",
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON",
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray",
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool",
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray",
+]);
+
 export function refName(ref: string): string {
   return ref.slice(ref.lastIndexOf("/") + 1);
 }

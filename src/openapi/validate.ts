@@ -10,7 +10,7 @@
 // YAML bodies duplicates read `line <n>: key "<key>" already set in map` as go-yaml words them.
 import YAML, { isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
 import { looksLikeJSONObject } from "../server/codec.js";
-import { refName, schemaIndex, type GVK, type Schema, type SchemaIndex } from "./schemas.js";
+import { FREE_FORM, refName, schemaIndex, type GVK, type Schema, type SchemaIndex } from "./schemas.js";
 
 export interface FieldProblems {
   /** Unknown fields, e.g. `spec.containers[0].foo`. */
@@ -21,16 +21,6 @@ export interface FieldProblems {
   messages: string[];
 }
 
-/** Definitions whose content is free-form: nothing inside them is unknown. */
-const FREE_FORM = new Set([
-  "io.k8s.apimachinery.pkg.runtime.RawExtension",
-  "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1",
-  "io.k8s.apimachinery.pkg.apis.meta.v1.Patch",
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON",
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray",
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool",
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray",
-]);
 
 const OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 
