@@ -34,3 +34,9 @@ export function formatLabelSelector(sel: any): string {
 export function orNone(s: string | undefined | null): string {
   return s ? s : "<none>";
 }
+
+/** Table cells for a pod template's containers: names and images, comma-joined. */
+export function containerCells(template: { spec?: { containers?: unknown } } | undefined): [string, string] {
+  const cs = Array.isArray(template?.spec?.containers) ? (template!.spec!.containers as ({ name?: string; image?: string } | null)[]) : [];
+  return [cs.map((c) => c?.name ?? "").join(","), cs.map((c) => c?.image ?? "").join(",")];
+}

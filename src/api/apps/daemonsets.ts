@@ -1,11 +1,11 @@
 import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
-import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabels, formatLabelSelector } from "../printers.js";
+import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabels, formatLabelSelector, containerCells } from "../printers.js";
 import { defaultPodSpec } from "../core/pod-spec.js";
 import { required, invalid, notSupported, validateLabelSelector } from "../../apimachinery/index.js";
 import { jsonEqual } from "../../registry/equal.js";
 import {
   causes, nonNegative, templateLabelsMatch, validatePodTemplate, validateAlwaysRestartingTemplate, immutableSelector,
-  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, type Problem,
+  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, type Problem,
 } from "./workload.js";
 import { goIntOrString, goLabelSelector, goStruct, goQuote } from "./go-values.js";
 

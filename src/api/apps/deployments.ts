@@ -1,10 +1,10 @@
 import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
-import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector } from "../printers.js";
+import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector, containerCells } from "../printers.js";
 import { defaultPodSpec } from "../core/pod-spec.js";
 import { forbidden, required, notSupported, invalid } from "../../apimachinery/index.js";
 import {
   causes, nonNegative, validateWorkloadSelector, validatePodTemplate, validateAlwaysRestartingTemplate, immutableSelector,
-  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, type Problem,
+  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, type Problem,
 } from "./workload.js";
 import { goIntOrString, goStruct, goQuote } from "./go-values.js";
 

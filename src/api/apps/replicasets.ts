@@ -1,9 +1,9 @@
 import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
-import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector } from "../printers.js";
+import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector, containerCells } from "../printers.js";
 import { defaultPodSpec } from "../core/pod-spec.js";
 import {
   causes, nonNegative, validateWorkloadSelector, validatePodTemplate, validateAlwaysRestartingTemplate, immutableSelector,
-  defaultTemplateMeta, containerCells, type Problem,
+  defaultTemplateMeta, type Problem,
 } from "./workload.js";
 
 export const replicasets = defineResource({

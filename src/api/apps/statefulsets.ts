@@ -1,11 +1,11 @@
 import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
-import { NAME_COLUMN, AGE_COLUMN, col, age } from "../printers.js";
+import { NAME_COLUMN, AGE_COLUMN, col, age, containerCells } from "../printers.js";
 import { defaultPodSpec } from "../core/pod-spec.js";
 import { required, invalid, forbidden, notSupported } from "../../apimachinery/index.js";
 import { jsonEqual } from "../../registry/equal.js";
 import {
   causes, nonNegative, validateWorkloadSelector, validatePodTemplate, validateAlwaysRestartingTemplate,
-  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, containerCells, decodeQuantity, type Problem,
+  validatePositiveIntOrPercent, notMoreThan100Percent, intOrPercentValue, defaultTemplateMeta, decodeQuantity, type Problem,
 } from "./workload.js";
 import { goIntOrString, goStruct, goQuote } from "./go-values.js";
 

@@ -129,11 +129,6 @@ export function defaultTemplateMeta(template: unknown): void {
   if (!("creationTimestamp" in template.metadata)) template.metadata.creationTimestamp = null;
 }
 
-/** Table cells for the template's containers: names and images, comma-joined. */
-export function containerCells(template: Obj | undefined): [string, string] {
-  const cs: Obj[] = Array.isArray(template?.spec?.containers) ? template!.spec.containers : [];
-  return [cs.map((c) => c?.name ?? "").join(","), cs.map((c) => c?.image ?? "").join(",")];
-}
 
 // ------------------------------------------------------------------ decoding
 

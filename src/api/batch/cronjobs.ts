@@ -1,8 +1,8 @@
 import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
-import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector } from "../printers.js";
+import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector, containerCells } from "../printers.js";
 import { defaultPodSpec } from "../core/pod-spec.js";
 import { invalid, required, notSupported } from "../../apimachinery/index.js";
-import { causes, nonNegative, defaultTemplateMeta, containerCells, type Problem } from "../apps/workload.js";
+import { causes, nonNegative, defaultTemplateMeta, type Problem } from "../apps/workload.js";
 import { goLabelSelector } from "../apps/go-values.js";
 import { validateJobSpecFields } from "./job-spec.js";
 import { parseCron, isKnownTimeZone, CronParseError } from "./cron.js";

@@ -1,10 +1,10 @@
 import { defineResource, ALL_VERBS, type Obj } from "../../registry/resource.js";
-import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector } from "../printers.js";
+import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabelSelector, containerCells } from "../printers.js";
 import { humanDuration } from "../../registry/table.js";
 import { defaultPodSpec } from "../core/pod-spec.js";
 import { invalid, required, validateLabelSelector, FIELD_IMMUTABLE_ERROR_MSG } from "../../apimachinery/index.js";
 import { jsonEqual } from "../../registry/equal.js";
-import { causes, templateLabelsMatch, selectorMatches, defaultTemplateMeta, containerCells, type Problem } from "../apps/workload.js";
+import { causes, templateLabelsMatch, selectorMatches, defaultTemplateMeta, type Problem } from "../apps/workload.js";
 import { goLabelSelector, goMap } from "../apps/go-values.js";
 import { defaultJobSpec, validateJobSpecFields, validateIndexedHostnames } from "./job-spec.js";
 

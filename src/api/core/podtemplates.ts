@@ -1,5 +1,5 @@
 import { defineResource, ALL_VERBS, type Obj, type Cause } from "../../registry/resource.js";
-import { NAME_COLUMN, col, formatLabels } from "../printers.js";
+import { NAME_COLUMN, col, formatLabels, containerCells } from "../printers.js";
 import { defaultPodSpec, validatePodSpec } from "./pod-spec.js";
 import { validateLabels, validateAnnotations } from "../../apimachinery/index.js";
 
@@ -19,12 +19,6 @@ export function validateTemplate(t: Obj | undefined, path: string): Cause[] {
   causes.push(...validatePodSpec(t.spec, `${path}.spec`));
   return causes;
 }
-
-function containerCells(t: Obj | undefined): [string, string] {
-  const cs: Obj[] = t?.spec?.containers ?? [];
-  return [cs.map((c) => c.name).join(","), cs.map((c) => c.image).join(",")];
-}
-export { containerCells };
 
 export const podtemplates = defineResource({
   group: "", version: "v1", kind: "PodTemplate", plural: "podtemplates", singular: "podtemplate",

@@ -1,7 +1,7 @@
 import { defineResource, ALL_VERBS, type Obj, type Cause } from "../../registry/resource.js";
-import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabels } from "../printers.js";
+import { NAME_COLUMN, AGE_COLUMN, col, age, formatLabels, containerCells } from "../printers.js";
 import { validateLabels, goValue } from "../../apimachinery/index.js";
-import { defaultTemplate, validateTemplate, containerCells } from "./podtemplates.js";
+import { defaultTemplate, validateTemplate } from "./podtemplates.js";
 
 /** map[string]string{"a":"b"} as Go's %#v prints a label map. */
 function goMap(m: Record<string, string>): unknown {
