@@ -83,7 +83,7 @@ async function readObjectBody(ex: Exchange, ctx: ResourceContext, expected?: Exp
     const bad = expected.typed ? findDecodeError(gvkOf(expected), obj) : undefined;
     if (bad) throw errors.badRequest(`${expected.kind} in version ${JSON.stringify(gvkOf(expected).version)} cannot be handled as a ${expected.kind}: ${bad}`);
     // Protobuf cannot carry unknown or duplicate fields; JSON and YAML are checked against the schema.
-    checkFields(ex, expected, fieldValidationOf(ex.query), () => findUnknownAndDuplicateFields(gvkOf(expected), raw, type).messages);
+    checkFields(ex, expected, fieldValidationOf(ex.query), () => findUnknownAndDuplicateFields(gvkOf(expected), raw, type, undefined, type === "json" ? { value: obj } : undefined).messages);
   }
   return obj as Obj;
 }

@@ -30,13 +30,26 @@ export type DecodeStyle = "decoder" | "converter";
 export function findDecodeError(gvk: GVK, obj: unknown, style: DecodeStyle = "decoder", idx: SchemaIndex = schemaIndex()): string | undefined {
   const name = idx.nameOf(gvk);
   if (!name) return undefined;
-  return check({ $ref: `#/definitions/${name}` }, obj, lastSegment(name), "", idx, style);
+  let root = roots.get(name);
+  if (!root) roots.set(name, (root = { $ref: `#/definitions/${name}` }));
+  return check(root, obj, lastSegment(name), "", idx, style);
 }
 
 interface Resolved { schema: Schema; def?: string }
 
+// Every create and update walks its kind's schema: each node's references are followed once.
+const resolved = new WeakMap<Schema, Resolved | null>();
+const roots = new Map<string, Schema>();
+
 function resolve(schema: Schema | undefined, idx: SchemaIndex): Resolved | undefined {
-  let s = schema;
+  if (!schema) return undefined;
+  let r = resolved.get(schema);
+  if (r === undefined) resolved.set(schema, (r = follow(schema, idx) ?? null));
+  return r ?? undefined;
+}
+
+function follow(schema: Schema, idx: SchemaIndex): Resolved | undefined {
+  let s: Schema | undefined = schema;
   let def: string | undefined;
   for (let i = 0; s && i < 8; i++) {
     const ref = typeof s.$ref === "string" ? s.$ref : Array.isArray(s.allOf) && s.allOf.length === 1 && typeof s.allOf[0].$ref === "string" ? s.allOf[0].$ref : undefined;

@@ -30,15 +30,16 @@ const OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
  * unknown; duplicates are still found. A body that does not parse reports nothing: decoding
  * fails elsewhere with its own error.
  */
-export function findUnknownAndDuplicateFields(gvk: GVK, rawBody: Buffer | string, contentType: "json" | "yaml", idx: SchemaIndex = schemaIndex()): FieldProblems {
+export function findUnknownAndDuplicateFields(gvk: GVK, rawBody: Buffer | string, contentType: "json" | "yaml", idx: SchemaIndex = schemaIndex(), decoded?: { value: unknown }): FieldProblems {
   const text = typeof rawBody === "string" ? rawBody : rawBody.toString("utf8");
   let value: unknown;
   let dupMessages: string[];
   let duplicate: string[];
   try {
-    const json = contentType === "yaml" && looksLikeJSONObject(text) ? tryJSON(text) : undefined;
+    // A JSON body the caller has already decoded is not parsed again.
+    const json = contentType === "json" ? decoded : looksLikeJSONObject(text) ? tryJSON(text) : undefined;
     if (contentType === "json") {
-      value = JSON.parse(text);
+      value = json ? json.value : JSON.parse(text);
       duplicate = findDuplicateJSONKeys(text);
       dupMessages = duplicate.map((p) => `duplicate field "${p}"`);
     } else if (json !== undefined && findDuplicateJSONKeys(text).length === 0) {
